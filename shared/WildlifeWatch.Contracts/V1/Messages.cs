@@ -1,0 +1,118 @@
+// Version 1 of the pipeline's message contracts. A breaking change adds a V2 namespace beside this
+// one so that old and new services can run side by side during a rolling upgrade.
+namespace WildlifeWatch.Contracts.V1;
+
+/// <summary>Every message carries the id that ties it to one page's journey and the crawl it belongs to.</summary>
+public interface IPipelineMessage
+{
+    Guid CorrelationId { get; }
+    string CrawlId { get; }
+}
+
+/// <summary>The scheduler admitted a URL to the frontier and asks a fetcher to capture it.</summary>
+public sealed record FetchRequested(
+    Guid CorrelationId,
+    string CrawlId,
+    string SeedId,
+    string Url,
+    string NormalizedUrl,
+    int Depth,
+    DateTimeOffset RequestedAt) : IPipelineMessage;
+
+/// <summary>A fetcher captured a page; the artifacts are in the store, addressed by their SHA-256.</summary>
+public sealed record PageCaptured(
+    Guid CorrelationId,
+    string CrawlId,
+    string SeedId,
+    string CaptureId,
+    string Url,
+    string NormalizedUrl,
+    string FinalUrl,
+    int HttpStatus,
+    int Depth,
+    DateTimeOffset StartedAt,
+    DateTimeOffset CapturedAt,
+    string HtmlSha256,
+    string TextSha256,
+    string ScreenshotSha256,
+    string ManifestSha256) : IPipelineMessage;
+
+/// <summary>The links a captured page points to, for the scheduler to admit within the seed's scope.</summary>
+public sealed record LinksDiscovered(
+    Guid CorrelationId,
+    string CrawlId,
+    string SeedId,
+    string SourceNormalizedUrl,
+    int SourceDepth,
+    IReadOnlyList<string> Links) : IPipelineMessage;
+
+/// <summary>A fetch ended without a capture; the frontier entry is closed with the reason.</summary>
+public sealed record FetchFailed(
+    Guid CorrelationId,
+    string CrawlId,
+    string SeedId,
+    string Url,
+    string NormalizedUrl,
+    string Reason,
+    DateTimeOffset FailedAt) : IPipelineMessage;
+
+/// <summary>One lexicon term found in a listing's text.</summary>
+public sealed record LexiconHit(
+    string Term,
+    string Language,
+    string Taxon,
+    string CitesAppendix,
+    string SpeciesGroup,
+    string ProductType,
+    bool Negative,
+    int Start,
+    int Length);
+
+/// <summary>The extractor found a sale listing on a captured page and turned it into fields and features.</summary>
+public sealed record ListingExtracted(
+    Guid CorrelationId,
+    string CrawlId,
+    string ListingId,
+    string CaptureId,
+    string Url,
+    string Title,
+    string Description,
+    decimal? Price,
+    string? Currency,
+    string? Seller,
+    IReadOnlyList<string> ImageUrls,
+    IReadOnlyList<LexiconHit> LexiconHits) : IPipelineMessage;
+
+/// <summary>The classifier scored a listing; the score is stored with the model that produced it.</summary>
+public sealed record ListingScored(
+    Guid CorrelationId,
+    string CrawlId,
+    string ListingId,
+    string Url,
+    double Score,
+    string ModelVersion,
+    string? SpeciesGroup,
+    DateTimeOffset ScoredAt) : IPipelineMessage;
+
+public enum AlertSeverity
+{
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// <summary>A listing crossed the alert threshold; investigators subscribed to it are told.</summary>
+public sealed record AlertRaised(
+    Guid CorrelationId,
+    string CrawlId,
+    string AlertId,
+    string ListingId,
+    string Url,
+    string Title,
+    double Score,
+    string ModelVersion,
+    AlertSeverity Severity,
+    string SpeciesGroup,
+    string Platform,
+    DateTimeOffset RaisedAt) : IPipelineMessage;

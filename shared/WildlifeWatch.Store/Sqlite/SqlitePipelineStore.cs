@@ -1,0 +1,343 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using WildlifeWatch.Contracts.V1;
+
+namespace WildlifeWatch.Store.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode, artifacts as content-addressed blobs. Several
+/// processes may share the file on one machine (the busy timeout covers their write contention);
+/// within a process writes are serialized to avoid needless lock retries.
+/// </summary>
+public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    public SqlitePipelineStore(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        DatabasePath = full;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 60,
+        }.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    public async Task InitializeAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", ct);
+        await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);", ct);
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            var current = Convert.ToInt32(await ScalarAsync(connection, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version;", ct), CultureInfo.InvariantCulture);
+            for (var version = current + 1; version <= SqliteSchema.Migrations.Length; version++)
+            {
+                await ExecuteAsync(connection, tx, SqliteSchema.Migrations[version - 1], ct);
+                await ExecuteAsync(connection, tx, "INSERT INTO schema_version(version) VALUES ($v);", ct, ("$v", version));
+            }
+
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public Task CreateCrawlAsync(Crawl crawl, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) => await ExecuteAsync(c, tx,
+            "INSERT OR IGNORE INTO crawls(id, started_at, seeds_json) VALUES ($id, $at, $seeds);", ct,
+            ("$id", crawl.Id), ("$at", Time(crawl.StartedAt)), ("$seeds", crawl.SeedsJson)), ct);
+
+    public Task<IReadOnlyList<FrontierEntry>> AdmitAsync(IReadOnlyList<FrontierEntry> entries, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) => await InsertNewAsync(c, tx, entries, ct), ct);
+
+    public Task<IReadOnlyList<FrontierEntry>> ExpandAsync(string crawlId, string sourceNormalizedUrl, IReadOnlyList<FrontierEntry> links, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) =>
+        {
+            var admitted = await InsertNewAsync(c, tx, links, ct);
+            await ExecuteAsync(c, tx,
+                "UPDATE frontier SET state = $done, updated_at = $now WHERE crawl_id = $crawl AND normalized_url = $url AND state = $queued;", ct,
+                ("$done", (int)FrontierState.Done), ("$queued", (int)FrontierState.Queued), ("$now", Time(DateTimeOffset.UtcNow)),
+                ("$crawl", crawlId), ("$url", sourceNormalizedUrl));
+            return admitted;
+        }, ct);
+
+    public Task MarkFailedAsync(string crawlId, string normalizedUrl, string reason, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) => await ExecuteAsync(c, tx,
+            "UPDATE frontier SET state = $failed, error = $reason, updated_at = $now WHERE crawl_id = $crawl AND normalized_url = $url AND state = $queued;", ct,
+            ("$failed", (int)FrontierState.Failed), ("$queued", (int)FrontierState.Queued), ("$reason", reason),
+            ("$now", Time(DateTimeOffset.UtcNow)), ("$crawl", crawlId), ("$url", normalizedUrl)), ct);
+
+    public async Task<IReadOnlyList<FrontierEntry>> GetFrontierAsync(string crawlId, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        return await QueryAsync(c, "SELECT crawl_id, normalized_url, url, seed_id, depth, state, enqueued_at, error FROM frontier WHERE crawl_id = $crawl ORDER BY enqueued_at, normalized_url;",
+            r => new FrontierEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), (FrontierState)r.GetInt32(5), ParseTime(r.GetString(6)), r.IsDBNull(7) ? null : r.GetString(7)),
+            ct, ("$crawl", crawlId));
+    }
+
+    public async Task<string> PutArtifactAsync(ReadOnlyMemory<byte> content, string mediaType, CancellationToken ct = default)
+    {
+        var sha = Hashing.Sha256Hex(content.Span);
+        await WriteAsync(async (c, tx) => await ExecuteAsync(c, tx,
+            "INSERT OR IGNORE INTO artifacts(sha256, media_type, size, content, stored_at) VALUES ($sha, $type, $size, $content, $now);", ct,
+            ("$sha", sha), ("$type", mediaType), ("$size", content.Length), ("$content", content.ToArray()), ("$now", Time(DateTimeOffset.UtcNow))), ct);
+        return sha;
+    }
+
+    public async Task<byte[]?> GetArtifactAsync(string sha256, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        return await ScalarAsync(c, null, "SELECT content FROM artifacts WHERE sha256 = $sha;", ct, ("$sha", sha256)) as byte[];
+    }
+
+    public Task<bool> AddCaptureAsync(Capture capture, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) => await ExecuteAsync(c, tx,
+            """
+            INSERT OR IGNORE INTO captures(id, crawl_id, seed_id, url, normalized_url, final_url, http_status, depth, started_at, captured_at,
+                html_sha256, text_sha256, screenshot_sha256, manifest_sha256)
+            VALUES ($id, $crawl, $seed, $url, $norm, $final, $status, $depth, $started, $captured, $html, $text, $shot, $manifest);
+            """, ct,
+            ("$id", capture.Id), ("$crawl", capture.CrawlId), ("$seed", capture.SeedId), ("$url", capture.Url), ("$norm", capture.NormalizedUrl),
+            ("$final", capture.FinalUrl), ("$status", capture.HttpStatus), ("$depth", capture.Depth), ("$started", Time(capture.StartedAt)),
+            ("$captured", Time(capture.CapturedAt)), ("$html", capture.HtmlSha256), ("$text", capture.TextSha256),
+            ("$shot", capture.ScreenshotSha256), ("$manifest", capture.ManifestSha256)) == 1, ct);
+
+    public async Task<Capture?> GetCaptureAsync(string captureId, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        var rows = await QueryAsync(c, CaptureSelect + " WHERE id = $id;", ReadCapture, ct, ("$id", captureId));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<Capture>> GetCapturesAsync(string crawlId, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        return await QueryAsync(c, CaptureSelect + " WHERE crawl_id = $crawl ORDER BY captured_at, id;", ReadCapture, ct, ("$crawl", crawlId));
+    }
+
+    public Task CompleteExtractionAsync(string captureId, Listing? listing, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) =>
+        {
+            if (listing is not null)
+            {
+                await ExecuteAsync(c, tx,
+                    """
+                    INSERT OR IGNORE INTO listings(id, crawl_id, capture_id, url, title, description, price, currency, seller, image_urls_json, lexicon_hits_json, extracted_at)
+                    VALUES ($id, $crawl, $capture, $url, $title, $desc, $price, $currency, $seller, $images, $hits, $at);
+                    """, ct,
+                    ("$id", listing.Id), ("$crawl", listing.CrawlId), ("$capture", listing.CaptureId), ("$url", listing.Url),
+                    ("$title", listing.Title), ("$desc", listing.Description),
+                    ("$price", listing.Price?.ToString(CultureInfo.InvariantCulture)), ("$currency", listing.Currency), ("$seller", listing.Seller),
+                    ("$images", JsonSerializer.Serialize(listing.ImageUrls, Json)), ("$hits", JsonSerializer.Serialize(listing.LexiconHits, Json)),
+                    ("$at", Time(listing.ExtractedAt)));
+            }
+
+            await ExecuteAsync(c, tx, "UPDATE captures SET extracted_at = COALESCE(extracted_at, $now) WHERE id = $id;", ct,
+                ("$now", Time(DateTimeOffset.UtcNow)), ("$id", captureId));
+            return 0;
+        }, ct);
+
+    public async Task<Listing?> GetListingAsync(string listingId, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        var rows = await QueryAsync(c, ListingSelect + " WHERE id = $id;", ReadListing, ct, ("$id", listingId));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public Task AddScoreAsync(Score score, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) => await ExecuteAsync(c, tx,
+            "INSERT OR IGNORE INTO scores(listing_id, model_version, crawl_id, value, scored_at) VALUES ($listing, $model, $crawl, $value, $at);", ct,
+            ("$listing", score.ListingId), ("$model", score.ModelVersion), ("$crawl", score.CrawlId), ("$value", score.Value), ("$at", Time(score.ScoredAt))), ct);
+
+    public Task<bool> CompleteAlertDecisionAsync(string listingId, string modelVersion, Alert? alert, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) =>
+        {
+            var inserted = 0;
+            if (alert is not null)
+            {
+                inserted = await ExecuteAsync(c, tx,
+                    """
+                    INSERT OR IGNORE INTO alerts(id, listing_id, crawl_id, score, threshold, model_version, severity, species_group, platform, raised_at)
+                    VALUES ($id, $listing, $crawl, $score, $threshold, $model, $severity, $species, $platform, $at);
+                    """, ct,
+                    ("$id", alert.Id), ("$listing", alert.ListingId), ("$crawl", alert.CrawlId), ("$score", alert.Score), ("$threshold", alert.Threshold),
+                    ("$model", alert.ModelVersion), ("$severity", (int)alert.Severity), ("$species", alert.SpeciesGroup), ("$platform", alert.Platform),
+                    ("$at", Time(alert.RaisedAt)));
+            }
+
+            await ExecuteAsync(c, tx,
+                "UPDATE scores SET alert_decided_at = COALESCE(alert_decided_at, $now) WHERE listing_id = $listing AND model_version = $model;", ct,
+                ("$now", Time(DateTimeOffset.UtcNow)), ("$listing", listingId), ("$model", modelVersion));
+            return inserted == 1;
+        }, ct);
+
+    public async Task<IReadOnlyList<ScoredListing>> GetScoredListingsAsync(string crawlId, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        var listings = await QueryAsync(c, ListingSelect + " WHERE crawl_id = $crawl ORDER BY url;", ReadListing, ct, ("$crawl", crawlId));
+        var scores = await QueryAsync(c,
+            "SELECT listing_id, crawl_id, model_version, value, scored_at FROM scores WHERE crawl_id = $crawl ORDER BY scored_at;",
+            r => new Score(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), ParseTime(r.GetString(4))), ct, ("$crawl", crawlId));
+        var latest = new Dictionary<string, Score>(StringComparer.Ordinal);
+        foreach (var score in scores)
+        {
+            latest[score.ListingId] = score;
+        }
+
+        return listings.Select(l => new ScoredListing(l, latest.GetValueOrDefault(l.Id))).ToList();
+    }
+
+    public async Task<IReadOnlyList<Alert>> GetAlertsAsync(string crawlId, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        return await QueryAsync(c,
+            "SELECT id, listing_id, crawl_id, score, threshold, model_version, severity, species_group, platform, raised_at FROM alerts WHERE crawl_id = $crawl ORDER BY raised_at, id;",
+            r => new Alert(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), r.GetDouble(4), r.GetString(5), (AlertSeverity)r.GetInt32(6),
+                r.GetString(7), r.GetString(8), ParseTime(r.GetString(9))), ct, ("$crawl", crawlId));
+    }
+
+    public async Task<CrawlProgress> GetProgressAsync(string crawlId, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        var rows = await QueryAsync(c,
+            """
+            SELECT
+              (SELECT COUNT(*) FROM frontier WHERE crawl_id = $crawl AND state = 0),
+              (SELECT COUNT(*) FROM frontier WHERE crawl_id = $crawl AND state = 1),
+              (SELECT COUNT(*) FROM frontier WHERE crawl_id = $crawl AND state = 2),
+              (SELECT COUNT(*) FROM captures WHERE crawl_id = $crawl),
+              (SELECT COUNT(*) FROM captures WHERE crawl_id = $crawl AND extracted_at IS NULL),
+              (SELECT COUNT(*) FROM listings WHERE crawl_id = $crawl),
+              (SELECT COUNT(*) FROM listings l WHERE l.crawl_id = $crawl AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.listing_id = l.id)),
+              (SELECT COUNT(*) FROM scores WHERE crawl_id = $crawl AND alert_decided_at IS NULL),
+              (SELECT COUNT(*) FROM alerts WHERE crawl_id = $crawl);
+            """,
+            r => new CrawlProgress(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8)),
+            ct, ("$crawl", crawlId));
+        return rows[0];
+    }
+
+    public void Dispose() => _writeGate.Dispose();
+
+    private const string CaptureSelect =
+        "SELECT id, crawl_id, seed_id, url, normalized_url, final_url, http_status, depth, started_at, captured_at, html_sha256, text_sha256, screenshot_sha256, manifest_sha256 FROM captures";
+
+    private const string ListingSelect =
+        "SELECT id, crawl_id, capture_id, url, title, description, price, currency, seller, image_urls_json, lexicon_hits_json, extracted_at FROM listings";
+
+    private static Capture ReadCapture(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt32(6), r.GetInt32(7),
+        ParseTime(r.GetString(8)), ParseTime(r.GetString(9)), r.GetString(10), r.GetString(11), r.GetString(12), r.GetString(13));
+
+    private static Listing ReadListing(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+        r.IsDBNull(6) ? null : decimal.Parse(r.GetString(6), CultureInfo.InvariantCulture),
+        r.IsDBNull(7) ? null : r.GetString(7),
+        r.IsDBNull(8) ? null : r.GetString(8),
+        JsonSerializer.Deserialize<List<string>>(r.GetString(9), Json) ?? [],
+        JsonSerializer.Deserialize<List<LexiconHit>>(r.GetString(10), Json) ?? [],
+        ParseTime(r.GetString(11)));
+
+    private async Task<IReadOnlyList<FrontierEntry>> InsertNewAsync(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<FrontierEntry> entries, CancellationToken ct)
+    {
+        var admitted = new List<FrontierEntry>();
+        foreach (var e in entries)
+        {
+            var n = await ExecuteAsync(c, tx,
+                """
+                INSERT OR IGNORE INTO frontier(crawl_id, normalized_url, url, seed_id, depth, state, enqueued_at, updated_at)
+                VALUES ($crawl, $norm, $url, $seed, $depth, $state, $at, $at);
+                """, ct,
+                ("$crawl", e.CrawlId), ("$norm", e.NormalizedUrl), ("$url", e.Url), ("$seed", e.SeedId), ("$depth", e.Depth),
+                ("$state", (int)FrontierState.Queued), ("$at", Time(e.EnqueuedAt)));
+            if (n == 1)
+            {
+                admitted.Add(e with { State = FrontierState.Queued });
+            }
+        }
+
+        return admitted;
+    }
+
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            var result = await work(connection, tx);
+            await tx.CommitAsync(ct);
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await ExecuteAsync(connection, null, "PRAGMA busy_timeout = 60000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", ct);
+        return connection;
+    }
+
+    private static async Task<int> ExecuteAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
+    {
+        await using var command = Command(c, tx, sql, args);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
+    {
+        await using var command = Command(c, tx, sql, args);
+        return await command.ExecuteScalarAsync(ct);
+    }
+
+    private static async Task<IReadOnlyList<T>> QueryAsync<T>(SqliteConnection c, string sql, Func<SqliteDataReader, T> read, CancellationToken ct, params (string Name, object? Value)[] args)
+    {
+        await using var command = Command(c, null, sql, args);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    private static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql, (string Name, object? Value)[] args)
+    {
+        var command = c.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        foreach (var (name, value) in args)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}
