@@ -15,9 +15,14 @@ namespace WildlifeWatch.Hosting;
 /// <summary>The hosting every service shares: configuration, logging, store, bus, telemetry.</summary>
 public static class PipelineHost
 {
-    public static HostApplicationBuilder CreateBuilder(string[] args, params IPipelineModule[] modules)
+    public static HostApplicationBuilder CreateBuilder(string[] args, params IPipelineModule[] modules) =>
+        CreateBuilder(args, new Dictionary<string, string?>(), modules);
+
+    /// <summary>A host whose settings are overridden by <paramref name="overrides"/> (the CLI forces the embedded transport this way).</summary>
+    public static HostApplicationBuilder CreateBuilder(string[] args, IDictionary<string, string?> overrides, params IPipelineModule[] modules)
     {
         var builder = Host.CreateApplicationBuilder(args);
+        builder.Configuration.AddInMemoryCollection(overrides);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

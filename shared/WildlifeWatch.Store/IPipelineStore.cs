@@ -12,6 +12,11 @@ public interface IPipelineStore
 
     Task CreateCrawlAsync(Crawl crawl, CancellationToken ct = default);
 
+    Task<Crawl?> GetCrawlAsync(string crawlId, CancellationToken ct = default);
+
+    /// <summary>All crawls, newest first.</summary>
+    Task<IReadOnlyList<Crawl>> GetCrawlsAsync(CancellationToken ct = default);
+
     /// <summary>Admits the entries that are new for their crawl and returns exactly those.</summary>
     Task<IReadOnlyList<FrontierEntry>> AdmitAsync(IReadOnlyList<FrontierEntry> entries, CancellationToken ct = default);
 

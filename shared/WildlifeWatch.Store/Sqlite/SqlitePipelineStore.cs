@@ -62,6 +62,21 @@ public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
             "INSERT OR IGNORE INTO crawls(id, started_at, seeds_json) VALUES ($id, $at, $seeds);", ct,
             ("$id", crawl.Id), ("$at", Time(crawl.StartedAt)), ("$seeds", crawl.SeedsJson)), ct);
 
+    public async Task<Crawl?> GetCrawlAsync(string crawlId, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        var rows = await QueryAsync(c, "SELECT id, started_at, seeds_json FROM crawls WHERE id = $id;",
+            r => new Crawl(r.GetString(0), ParseTime(r.GetString(1)), r.GetString(2)), ct, ("$id", crawlId));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<Crawl>> GetCrawlsAsync(CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        return await QueryAsync(c, "SELECT id, started_at, seeds_json FROM crawls ORDER BY started_at DESC, id;",
+            r => new Crawl(r.GetString(0), ParseTime(r.GetString(1)), r.GetString(2)), ct);
+    }
+
     public Task<IReadOnlyList<FrontierEntry>> AdmitAsync(IReadOnlyList<FrontierEntry> entries, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) => await InsertNewAsync(c, tx, entries, ct), ct);
 
