@@ -1,0 +1,34 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WildlifeWatch.Contracts;
+using WildlifeWatch.Hosting;
+using WildlifeWatch.Scheduler.Crawling;
+using WildlifeWatch.Scheduler.Seeds;
+
+namespace WildlifeWatch.Scheduler;
+
+public sealed class SchedulerModule : IPipelineModule
+{
+    public string Name => "scheduler";
+
+    public void ConfigureServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SchedulerOptions>()
+            .Bind(configuration.GetSection(SchedulerOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.SeedsFile) || File.Exists(o.SeedsFile), "Scheduler:SeedsFile names a file that does not exist.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new UrlNormalizer(sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.ExtraTrackingParameters));
+        services.AddHttpClient<RobotsCache>(http => http.DefaultRequestHeaders.UserAgent.ParseAdd("WildlifeTradeWatch/0.1"));
+        services.AddScoped<CrawlPlanner>();
+        services.AddHostedService<CrawlStarter>();
+    }
+
+    public void ConfigureConsumers(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<AdmitDiscoveredLinks>().Endpoint(e => e.Name = QueueNames.SchedulerLinks);
+        bus.AddConsumer<RecordFailedFetch>().Endpoint(e => e.Name = QueueNames.SchedulerFailures);
+    }
+}
