@@ -1,0 +1,27 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WildlifeWatch.Contracts;
+using WildlifeWatch.Hosting;
+
+namespace WildlifeWatch.Alerts;
+
+public sealed class AlertsModule : IPipelineModule
+{
+    public string Name => "alerts";
+
+    public void ConfigureServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AlertOptions>()
+            .Bind(configuration.GetSection(AlertOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AlertDecider>();
+        services.AddScoped<AlertHandler>();
+    }
+
+    public void ConfigureConsumers(IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<RaiseAlertForScore>().Endpoint(e => e.Name = QueueNames.AlertsScores);
+}
