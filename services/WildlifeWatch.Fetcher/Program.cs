@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Hosting;
+using WildlifeWatch.Fetcher;
+using WildlifeWatch.Hosting;
+
+var builder = PipelineHost.CreateBuilder(args, new FetcherModule());
+await builder.Build().RunAsync();

@@ -1,0 +1,144 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WildlifeWatch.Store;
+using WildlifeWatch.Store.Sqlite;
+
+namespace WildlifeWatch.Fetcher.Tests;
+
+/// <summary>The parts of the fetcher that need no browser.</summary>
+public sealed class FetcherUnitTests
+{
+    [Test]
+    public void Chromium_locator_explains_how_to_install_when_the_configured_binary_is_missing()
+    {
+        var options = new FetcherOptions { ExecutablePath = Path.Combine(Path.GetTempPath(), "no-such-chromium") };
+
+        Assert.That(() => ChromiumLocator.Resolve(options, null),
+            Throws.TypeOf<ChromiumNotFoundException>()
+                .With.Message.Contains("apt-get install chromium")
+                .And.Message.Contains("PLAYWRIGHT_CHROMIUM_EXECUTABLE")
+                .And.Message.Contains("Fetcher__ExecutablePath"));
+    }
+
+    [Test]
+    public void Chromium_locator_prefers_the_option_then_the_environment()
+    {
+        var existing = typeof(FetcherUnitTests).Assembly.Location;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ChromiumLocator.Resolve(new FetcherOptions { ExecutablePath = existing }, "/elsewhere"), Is.EqualTo(existing));
+            Assert.That(ChromiumLocator.Resolve(new FetcherOptions(), existing), Is.EqualTo(existing));
+            Assert.That(() => ChromiumLocator.Resolve(new FetcherOptions(), existing + ".missing"), Throws.TypeOf<ChromiumNotFoundException>());
+        });
+    }
+
+    [Test]
+    public void Canonical_json_sorts_keys_drops_whitespace_and_escapes_minimally()
+    {
+        var json = CanonicalJson.Serialize(new Dictionary<string, object?>
+        {
+            ["b"] = new List<object?> { 1, "x\"y\\z\n\u0001", null, true },
+            ["a"] = new Dictionary<string, object?> { ["z"] = 2L, ["B"] = "é ivory 象牙" },
+        });
+
+        Assert.That(Encoding.UTF8.GetString(json),
+            Is.EqualTo("{\"a\":{\"B\":\"é ivory 象牙\",\"z\":2},\"b\":[1,\"x\\\"y\\\\z\\n\\u0001\",null,true]}"));
+    }
+
+    [Test]
+    public void Manifest_outlinks_can_be_read_back()
+    {
+        var artifact = new ManifestArtifact(new string('a', 64), 3, "text/plain");
+        var manifest = new CaptureManifest("c", "k", "http://h/", "http://h/", "http://h/", 200, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch,
+            "ua", "1.0", artifact, artifact, artifact, ["http://h/a", "http://h/b"]);
+
+        Assert.That(CaptureManifest.ReadOutlinks(manifest.ToCanonicalJson()), Is.EqualTo(new[] { "http://h/a", "http://h/b" }));
+    }
+
+    [TestCase("120", 120)]
+    [TestCase(" 0 ", 0)]
+    [TestCase("Wed, 21 Oct 2015 07:28:30 GMT", 30)]
+    [TestCase("Wed, 21 Oct 2015 07:27:00 GMT", 0)]
+    [TestCase("soon", null)]
+    [TestCase(null, null)]
+    public void Retry_after_is_read_as_seconds_or_as_a_date(string? header, int? seconds)
+    {
+        var now = new DateTimeOffset(2015, 10, 21, 7, 28, 0, TimeSpan.Zero);
+
+        Assert.That(PageCapturer.ParseRetryAfter(header, now), Is.EqualTo(seconds is null ? (TimeSpan?)null : TimeSpan.FromSeconds(seconds.Value)));
+    }
+
+    [TestCase("text/html; charset=utf-8", true)]
+    [TestCase("application/xhtml+xml", true)]
+    [TestCase(null, true)]
+    [TestCase("application/pdf", false)]
+    [TestCase("image/jpeg", false)]
+    [TestCase("text/plain", false)]
+    public void Only_html_is_captured(string? contentType, bool html) =>
+        Assert.That(PageCapturer.IsHtml(contentType), Is.EqualTo(html));
+
+    [Test]
+    public void Outlinks_are_absolute_http_without_fragments_distinct_and_in_order()
+    {
+        var links = PageCapturer.NormalizeOutlinks(
+        [
+            "https://m.example/b#x", "mailto:a@b.c", "https://m.example/a", "https://m.example/b", "javascript:void(0)", "ftp://m.example/f", "http://m.example/c?q=1#y",
+        ]);
+
+        Assert.That(links, Is.EqualTo(new[] { "https://m.example/b", "https://m.example/a", "http://m.example/c?q=1" }));
+    }
+
+    [Test]
+    public async Task Politeness_spaces_turns_for_one_host_from_its_last_response_and_not_across_hosts()
+    {
+        var politeness = new HostPoliteness(Options.Create(new FetcherOptions { PerHostMinDelayMs = 300 }));
+        var started = DateTimeOffset.UtcNow;
+
+        var first = await politeness.WaitTurnAsync(new Uri("http://a.example/1"));
+        (await politeness.WaitTurnAsync(new Uri("http://b.example/1"))).Dispose();
+        var otherHost = DateTimeOffset.UtcNow - started;
+        var second = politeness.WaitTurnAsync(new Uri("http://a.example:8080/2"));
+        await Task.Delay(200);
+        var waitedForResponse = !second.IsCompleted;
+        var answeredAt = DateTimeOffset.UtcNow;
+        first.Dispose();
+        (await second).Dispose();
+        var afterAnswer = DateTimeOffset.UtcNow - answeredAt;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(otherHost, Is.LessThan(TimeSpan.FromMilliseconds(250)));
+            Assert.That(waitedForResponse, Is.True, "one request to a host at a time");
+            Assert.That(afterAnswer, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(290)));
+        });
+    }
+
+    [Test]
+    public async Task Fetcher_module_wires_the_capture_handler()
+    {
+        var dbPath = Path.Combine(Path.GetTempPath(), $"wtw-fetcher-module-{Guid.NewGuid():N}.db");
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fetcher:MaxConcurrentPages"] = "3", ["Fetcher:PerHostMinDelayMs"] = "5" })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IPipelineStore>(new SqlitePipelineStore(dbPath));
+        new FetcherModule().ConfigureServices(services, configuration);
+
+        await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }))
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(provider.GetRequiredService<CaptureHandler>(), Is.Not.Null);
+                Assert.That(provider.GetRequiredService<IOptions<FetcherOptions>>().Value.MaxConcurrentPages, Is.EqualTo(3));
+                Assert.That(provider.GetRequiredService<IPageCapturer>(), Is.TypeOf<PageCapturer>());
+            });
+        }
+
+        File.Delete(dbPath);
+    }
+}
