@@ -19,7 +19,16 @@ internal static partial class GenericListingReader
         }
 
         var heading = headings[0];
-        var prices = PriceElements(document)
+        var priced = PriceElements(document).Where(e => PriceParser.Find(e.TextContent, baseUri, requireCurrency: true) is not null).ToList();
+
+        // A price in a list item, a link or a card belongs to an entry of a results or seller page, even
+        // when that page happens to list a single item: such a page is not itself a listing.
+        if (priced.Any(InsideAnEntry))
+        {
+            return null;
+        }
+
+        var prices = priced
             .Select(e => PriceParser.Find(e.TextContent, baseUri, requireCurrency: true))
             .Where(p => p is not null)
             .Select(p => p!.Value)
@@ -54,6 +63,9 @@ internal static partial class GenericListingReader
         document.QuerySelectorAll("[itemprop~=price], [class*=price i], [id*=price i], [data-price]")
             // The innermost element that names a price, so a wrapper and its child are not read twice.
             .Where(e => !e.QuerySelectorAll("[class*=price i], [id*=price i]").Any());
+
+    private static bool InsideAnEntry(IElement price) =>
+        Ancestors(price).Prepend(price).Any(a => a.LocalName is "li" or "a" || Marked(a, "card") || Marked(a, "result"));
 
     private static string? Seller(IDocument document)
     {

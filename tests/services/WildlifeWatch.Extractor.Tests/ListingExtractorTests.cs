@@ -243,6 +243,8 @@ public sealed class ListingExtractorTests
     [TestCase("<html><body><h1>Welcome to the market</h1><p>Browse our categories.</p></body></html>", TestName = "Home_page_without_a_price_is_not_a_listing")]
     [TestCase("<html><body><h1>Carvings</h1><ul><li>Bangle <span class=price>$120</span></li><li>Comb <span class=price>$80</span></li></ul></body></html>", TestName = "Category_page_with_many_prices_is_not_a_listing")]
     [TestCase("<html><body><h1>Search: ivory</h1><h1>Results</h1><p>$120</p></body></html>", TestName = "Page_with_two_headings_is_not_a_listing")]
+    [TestCase("<html><body><main><h1>Listings by Reptilandia</h1><ul class=\"cards\"><li class=\"card\"><a href=\"/item/7\"><span class=\"title\">Star tortoise</span></a><span class=\"price\">$450</span></li></ul></main></body></html>", TestName = "A_seller_page_listing_a_single_priced_card_is_not_a_listing")]
+    [TestCase("<html><body><h1>Results for tortoise</h1><div class=\"result\"><a href=\"/item/7\">Star tortoise</a> <b class=\"price\">450 USD</b></div></body></html>", TestName = "A_search_page_with_one_result_is_not_a_listing")]
     [TestCase("<html><body><h1>Our prices</h1><p>Shipping costs 120 and up.</p></body></html>", TestName = "Price_without_a_currency_is_not_enough_for_the_fallback")]
     [TestCase("<html><head><meta property='og:type' content='website'><meta property='og:title' content='Market'></head><body></body></html>", TestName = "Open_graph_website_is_not_a_listing")]
     [TestCase("", TestName = "Empty_page_is_not_a_listing")]
