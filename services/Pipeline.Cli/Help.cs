@@ -1,0 +1,44 @@
+namespace WildlifeWatch.Cli;
+
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+    public const int MissingBrowser = 3;
+    public const int EvidenceMismatch = 4;
+    public const int Cancelled = 130;
+}
+
+internal static class Help
+{
+    public static int Print()
+    {
+        Console.WriteLine("""
+            pipeline — Wildlife Trade Watch: find wildlife products offered online, keep the evidence, alert investigators.
+
+            Usage: pipeline <command> [options]
+
+              run       Run all five stages in this process (in-memory bus, SQLite) and crawl until done.
+                        Without --seeds it serves the bundled demo marketplace on 127.0.0.1 and crawls it.
+                        --seeds FILE        YAML or JSON seeds file
+                        --db PATH           SQLite file (default: Store:SqlitePath, else var/pipeline.db)
+                        --crawl-id ID       start or resume this crawl (default: a new id)
+                        --concurrency N     pages captured at once (default 3)
+                        --threshold X       alert threshold 0..1 (default: Alerts:Threshold, 0.5)
+                        --timeout MIN       give up after this many minutes (default 60)
+                        --serve             keep running after the crawl (Ctrl+C stops)
+                        --verbose           log what every stage does
+              demo      Serve the demo marketplace on 127.0.0.1 until Ctrl+C.
+                        --port N            port (default 5080; 0 picks a free one)
+              verify    Re-hash the stored evidence of a crawl and report any mismatch.
+                        --db PATH           SQLite file
+                        --crawl-id ID       crawl to verify (default: the newest)
+
+            Every setting is also read from appsettings.json and environment variables
+            (for example Store__SqlitePath, Fetcher__ExecutablePath, PLAYWRIGHT_CHROMIUM_EXECUTABLE, RABBITMQ_URI).
+            Exit codes: 0 ok, 1 failed, 2 usage, 3 no browser, 4 evidence mismatch, 130 cancelled.
+            """);
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,40 @@
+using WildlifeWatch.Cli;
+using WildlifeWatch.Cli.Commands;
+
+// pipeline: the embedded pipeline and the operators' and investigators' tools.
+var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
+{
+    ["run"] = RunCommand.Options,
+    ["demo"] = DemoCommand.Options,
+    ["verify"] = VerifyCommand.Options,
+};
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+try
+{
+    var line = CommandLine.Parse(args, verbs);
+    return line.Verb switch
+    {
+        "run" => await RunCommand.ExecuteAsync(line, cancel.Token),
+        "demo" => await DemoCommand.ExecuteAsync(line, cancel.Token),
+        "verify" => await VerifyCommand.ExecuteAsync(line, cancel.Token),
+        _ => Help.Print(),
+    };
+}
+catch (UsageException e)
+{
+    await Console.Error.WriteLineAsync($"pipeline: {e.Message}");
+    await Console.Error.WriteLineAsync("Run 'pipeline help' for usage.");
+    return ExitCodes.Usage;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("pipeline: cancelled.");
+    return ExitCodes.Cancelled;
+}
