@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 configuration="${CONFIGURATION:-Release}"
 log=$(mktemp)
-dotnet test Pipeline.sln -c "$configuration" --no-build -m:1 --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+dotnet test Pipeline.sln -c "$configuration" --no-build -m:1 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 summary=$(grep -E '^\s*(Passed|Failed)!\s+-' "$log" | sed -E 's/.*Failed:\s*([0-9]+), Passed:\s*([0-9]+), Skipped:\s*([0-9]+).*/\1 \2 \3/' \
   | awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}')

@@ -7,7 +7,7 @@ internal static class Repository
 
     /// <summary>The build configuration of this test assembly (Debug or Release); the services are built with it.</summary>
     public static string Configuration { get; } =
-        new DirectoryInfo(AppContext.BaseDirectory).Parent?.Parent?.Name is { } name && name != "bin" ? name : "Debug";
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent is { Name: var name, Parent.Name: "bin" } ? name : "Debug";
 
     public static string ServiceDll(string project, string? assembly = null)
     {
