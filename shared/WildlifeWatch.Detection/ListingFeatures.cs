@@ -12,7 +12,7 @@ internal static partial class ListingFeatures
     /// <summary>Separates title from description in the model text; survives normalization unchanged.</summary>
     private const string TitleSeparator = " | ";
 
-    private const int Fixed = 10;
+    private const int Fixed = 15;
 
     /// <summary>Length of the lexicon vector: the fixed features, one per wildlife product type, one per species group.</summary>
     public const int Count = Fixed + 7 + 12;
@@ -31,7 +31,9 @@ internal static partial class ListingFeatures
         var text = normalizedTitle + TitleSeparator + TextNormalizer.Normalize(description);
         // The matcher normalizes again; normalization of normalized text is the identity, so spans refer to `text`.
         var hits = lexicon.Match(text);
-        var negatives = hits.Where(h => h.Negative).ToList();
+        // The more specific phrase wins: a negative inside a longer positive ("resin" in "not resin", "plastic" in
+        // "no plastic") is part of the seller's claim, not decoy context; a positive inside a longer negative is covered.
+        var negatives = hits.Where(h => h.Negative && !hits.Any(p => !p.Negative && p.Length > h.Length && Contains(p, h))).ToList();
         var covered = hits.Where(h => !h.Negative && negatives.Any(n => Overlaps(n, h))).ToList();
         var positives = hits.Where(h => !h.Negative && !covered.Contains(h)).ToList();
         var species = positives.Where(h => h.SpeciesGroup != SpeciesGroups.TradeSignal).ToList();
@@ -48,6 +50,15 @@ internal static partial class ListingFeatures
         v[7] = PricePattern().IsMatch(text) ? 1 : 0;
         v[8] = Log(covered.Count);
         v[9] = species.Any(h => h.ProductType != ProductTypes.OtherWildlife) ? 1 : 0;
+        // Interactions a linear model cannot form on its own: a species term standing alone is strong evidence, the same
+        // term next to decoy context ("python" + "programming", "ivoire" + "robe") is weak, and a term fully covered by a
+        // look-alike phrase ("shark fin antenna") is no evidence. Without them the n-grams of the species word win.
+        var groups = species.Select(h => h.SpeciesGroup).ToHashSet(StringComparer.Ordinal);
+        v[10] = species.Count > 0 && negatives.Count == 0 ? 1 : 0;
+        v[11] = species.Count > 0 && negatives.Count > 0 ? 1 : 0;
+        v[12] = covered.Count > 0 && species.Count == 0 ? 1 : 0;
+        v[13] = negatives.Any(n => n.SpeciesGroup.Length > 0 && groups.Contains(n.SpeciesGroup)) ? 1 : 0;
+        v[14] = species.Any(h => h.ProductType != ProductTypes.OtherWildlife) && negatives.Count == 0 ? 1 : 0;
         for (var i = 0; i < ProductTypes.Wildlife.Count; i++)
         {
             v[Fixed + i] = species.Any(h => h.ProductType == ProductTypes.Wildlife[i]) ? 1 : 0;
@@ -83,6 +94,8 @@ internal static partial class ListingFeatures
             .First();
         return (best.Group, best.Top.ProductType);
     }
+
+    private static bool Contains(LexiconHit outer, LexiconHit inner) => outer.Start <= inner.Start && inner.Start + inner.Length <= outer.Start + outer.Length;
 
     private static bool Overlaps(LexiconHit a, LexiconHit b) => a.Start < b.Start + b.Length && b.Start < a.Start + a.Length;
 
