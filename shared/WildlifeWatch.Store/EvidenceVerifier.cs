@@ -7,11 +7,15 @@ public sealed record EvidenceProblem(string CaptureId, string Url, string Artifa
 public sealed record EvidenceReport(int CapturesChecked, int ArtifactsChecked, IReadOnlyList<EvidenceProblem> Problems)
 {
     public bool IsIntact => Problems.Count == 0;
+
+    /// <summary>Captures whose raw artifacts retention removed; only their manifest was checked.</summary>
+    public int CapturesPurged { get; init; }
 }
 
 /// <summary>
 /// Re-hashes every stored artifact of a crawl's captures and checks that each capture's manifest names
-/// the same hashes as the capture row: a changed byte anywhere shows up as a problem.
+/// the same hashes as the capture row: a changed byte anywhere shows up as a problem. A capture that retention
+/// purged keeps only its manifest, so only the manifest is checked for it.
 /// </summary>
 public sealed class EvidenceVerifier(IPipelineStore store)
 {
@@ -19,14 +23,18 @@ public sealed class EvidenceVerifier(IPipelineStore store)
     {
         var problems = new List<EvidenceProblem>();
         var artifacts = 0;
+        var purged = 0;
         var captures = await store.GetCapturesAsync(crawlId, ct);
         for (var i = 0; i < captures.Count; i++)
         {
             var capture = captures[i];
-            var named = new (string Name, string Sha)[]
-            {
-                ("html", capture.HtmlSha256), ("text", capture.TextSha256), ("screenshot", capture.ScreenshotSha256), ("manifest", capture.ManifestSha256),
-            };
+            var named = capture.PurgedAt is null
+                ? new (string Name, string Sha)[]
+                {
+                    ("html", capture.HtmlSha256), ("text", capture.TextSha256), ("screenshot", capture.ScreenshotSha256), ("manifest", capture.ManifestSha256),
+                }
+                : [("manifest", capture.ManifestSha256)];
+            purged += capture.PurgedAt is null ? 0 : 1;
             foreach (var (name, sha) in named)
             {
                 artifacts++;
@@ -48,7 +56,7 @@ public sealed class EvidenceVerifier(IPipelineStore store)
             progress?.Report(i + 1);
         }
 
-        return new EvidenceReport(captures.Count, artifacts, problems);
+        return new EvidenceReport(captures.Count, artifacts, problems) { CapturesPurged = purged };
     }
 
     private static IEnumerable<EvidenceProblem> CheckManifest(Capture capture, byte[] manifest)

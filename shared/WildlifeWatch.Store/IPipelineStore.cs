@@ -54,4 +54,65 @@ public interface IPipelineStore
     Task<IReadOnlyList<Alert>> GetAlertsAsync(string crawlId, CancellationToken ct = default);
 
     Task<CrawlProgress> GetProgressAsync(string crawlId, CancellationToken ct = default);
+
+    // ---- Bulk writes: the same idempotent semantics as the single-item methods, in fewer round trips.
+
+    /// <summary>Stores the captures that are new by id; returns how many were new. Never overwrites a capture.</summary>
+    Task<int> AddCapturesAsync(IReadOnlyList<Capture> captures, CancellationToken ct = default);
+
+    /// <summary>Records each listing as its capture's extraction result (as <see cref="CompleteExtractionAsync"/>); returns how many were new.</summary>
+    Task<int> AddListingsAsync(IReadOnlyList<Listing> listings, CancellationToken ct = default);
+
+    /// <summary>Stores each score unless its (listing, model) exists; returns how many were new.</summary>
+    Task<int> AddScoresAsync(IReadOnlyList<Score> scores, CancellationToken ct = default);
+
+    // ---- Listings for the portal and retraining.
+
+    /// <summary>Sets (or corrects) the country of a listing, which extraction may learn after the listing is stored.</summary>
+    Task SetListingCountryAsync(string listingId, string? country, CancellationToken ct = default);
+
+    /// <summary>Scored listings matching the filters, by latest score descending then id, one keyset page at a time.</summary>
+    Task<ListingPage> QueryListingsAsync(ListingQuery query, CancellationToken ct = default);
+
+    /// <summary>Every score a listing received, oldest first.</summary>
+    Task<IReadOnlyList<Score>> GetScoreHistoryAsync(string listingId, CancellationToken ct = default);
+
+    // ---- Labels, models, subscriptions.
+
+    /// <summary>Adds a label (idempotent on listing, labeler and time) and audits it; returns false for a duplicate.</summary>
+    Task<bool> AddLabelAsync(Label label, CancellationToken ct = default);
+
+    /// <summary>The labels of one listing, or of all listings when <paramref name="listingId"/> is null, oldest first.</summary>
+    Task<IReadOnlyList<Label>> GetLabelsAsync(string? listingId = null, CancellationToken ct = default);
+
+    /// <summary>Registers a model version; a registered version is never changed. Returns false when it existed.</summary>
+    Task<bool> RegisterModelAsync(ModelEntry model, CancellationToken ct = default);
+
+    Task<ModelEntry?> GetModelAsync(string version, CancellationToken ct = default);
+
+    /// <summary>All registered models, newest first.</summary>
+    Task<IReadOnlyList<ModelEntry>> GetModelsAsync(CancellationToken ct = default);
+
+    /// <summary>Creates or replaces the subscription of that name.</summary>
+    Task SaveSubscriptionAsync(Subscription subscription, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Subscription>> GetSubscriptionsAsync(CancellationToken ct = default);
+
+    Task<bool> DeleteSubscriptionAsync(string name, CancellationToken ct = default);
+
+    // ---- Audit and retention.
+
+    /// <summary>Appends to the audit log; entries are never changed or removed.</summary>
+    Task AppendAuditAsync(AuditEntry entry, CancellationToken ct = default);
+
+    /// <summary>Audit entries, oldest first (in append order within the same instant), optionally for one subject or actor.</summary>
+    Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string? subject = null, string? actor = null, int limit = 1000, CancellationToken ct = default);
+
+    /// <summary>
+    /// Removes the raw artifacts (HTML, text, screenshot) of captures older than <paramref name="olderThan"/> that are
+    /// settled without an alert: extracted, and either no listing or a listing whose every score is decided and has no
+    /// alert. The capture row and its manifest stay; an artifact another capture still needs stays too.
+    /// Evidence of an alerted listing is never purged.
+    /// </summary>
+    Task<PurgeResult> PurgeRawCapturesAsync(DateTimeOffset olderThan, CancellationToken ct = default);
 }

@@ -39,7 +39,11 @@ public sealed record Capture(
     string HtmlSha256,
     string TextSha256,
     string ScreenshotSha256,
-    string ManifestSha256);
+    string ManifestSha256)
+{
+    /// <summary>When retention removed the raw artifacts (HTML, text, screenshot); the row and its manifest stay.</summary>
+    public DateTimeOffset? PurgedAt { get; init; }
+}
 
 public sealed record Listing(
     string Id,
@@ -53,7 +57,11 @@ public sealed record Listing(
     string? Seller,
     IReadOnlyList<string> ImageUrls,
     IReadOnlyList<LexiconHit> LexiconHits,
-    DateTimeOffset ExtractedAt);
+    DateTimeOffset ExtractedAt)
+{
+    /// <summary>ISO 3166-1 alpha-2 country of the offer when known; it may be set later with <see cref="IPipelineStore.SetListingCountryAsync"/>.</summary>
+    public string? Country { get; init; }
+}
 
 public sealed record Score(
     string ListingId,
@@ -91,4 +99,99 @@ public sealed record CrawlProgress(
 {
     public bool IsIdle =>
         FrontierQueued == 0 && CapturesPendingExtraction == 0 && ListingsPendingScore == 0 && ScoresPendingAlertDecision == 0;
+}
+
+/// <summary>What the listing query filters on, derived from a listing the same way by every store.</summary>
+public static class ListingFacts
+{
+    /// <summary>The marketplace a listing lives on: the URL's host, with the port when it is not the default (as alerts name it).</summary>
+    public static string Platform(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? (uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}") : "unknown";
+
+    /// <summary>The species groups of the positive lexicon hits, sorted and distinct.</summary>
+    public static IReadOnlyList<string> SpeciesGroups(IEnumerable<LexiconHit> hits) =>
+        hits.Where(h => !h.Negative && !string.IsNullOrWhiteSpace(h.SpeciesGroup))
+            .Select(h => h.SpeciesGroup)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+}
+
+/// <summary>A human judgement of a listing, the training signal for the next model.</summary>
+public sealed record Label(
+    string ListingId,
+    bool IsWildlife,
+    string? ProductType,
+    string LabeledBy,
+    DateTimeOffset LabeledAt);
+
+/// <summary>A trained model in the registry: its metrics and the hash of the data it was trained on.</summary>
+public sealed record ModelEntry(
+    string Version,
+    string MetricsJson,
+    string TrainingDataSha256,
+    DateTimeOffset CreatedAt);
+
+/// <summary>An investigator's standing query; the filter is the portal's JSON.</summary>
+public sealed record Subscription(string Name, string FilterJson, DateTimeOffset UpdatedAt);
+
+/// <summary>Who did what to which subject, and when: viewed, labeled, exported.</summary>
+public sealed record AuditEntry(string Actor, string Action, string Subject, string? Details, DateTimeOffset At);
+
+/// <summary>What retention removed: captures whose raw artifacts went, and artifacts no capture needs any more.</summary>
+public sealed record PurgeResult(int CapturesPurged, int ArtifactsDeleted);
+
+/// <summary>
+/// The portal's and retraining's listing query. Only scored listings are returned, ordered by their latest score
+/// (highest first) and then id; paging is by <see cref="Cursor"/> (keyset), never by offset.
+/// </summary>
+public sealed record ListingQuery
+{
+    public double? MinScore { get; init; }
+
+    public double? MaxScore { get; init; }
+
+    public string? SpeciesGroup { get; init; }
+
+    public string? Platform { get; init; }
+
+    public string? Country { get; init; }
+
+    public string? Seller { get; init; }
+
+    /// <summary>Extracted at or after this time.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Extracted before this time.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>The <see cref="ListingPage.NextCursor"/> of the previous page, or null for the first page.</summary>
+    public string? Cursor { get; init; }
+
+    public int PageSize { get; init; } = 50;
+}
+
+public sealed record ListingPage(IReadOnlyList<ScoredListing> Items, string? NextCursor);
+
+/// <summary>The opaque keyset cursor: the last row's score (exact bits) and id.</summary>
+public static class ListingCursor
+{
+    public static string Encode(double score, string id) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(
+            BitConverter.DoubleToInt64Bits(score).ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + "|" + id));
+
+    public static (double Score, string Id) Decode(string cursor)
+    {
+        try
+        {
+            var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+            var bar = text.IndexOf('|', StringComparison.Ordinal);
+            var bits = long.Parse(text.AsSpan(0, bar), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            return (BitConverter.Int64BitsToDouble(bits), text[(bar + 1)..]);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException or OverflowException)
+        {
+            throw new ArgumentException($"'{cursor}' is not a listing cursor.", nameof(cursor), e);
+        }
+    }
 }

@@ -10,7 +10,7 @@ namespace WildlifeWatch.Store.Sqlite;
 /// processes may share the file on one machine (the busy timeout covers their write contention);
 /// within a process writes are serialized to avoid needless lock retries.
 /// </summary>
-public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
+public sealed partial class SqlitePipelineStore : IPipelineStore, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string _connectionString;
@@ -43,6 +43,12 @@ public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
         {
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
             var current = Convert.ToInt32(await ScalarAsync(connection, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version;", ct), CultureInfo.InvariantCulture);
+            if (current > SqliteSchema.Migrations.Length)
+            {
+                // A newer build migrated this file; running old code against it could corrupt what it does not know.
+                throw new InvalidOperationException($"The store at '{DatabasePath}' is at schema version {current}; this build knows up to {SqliteSchema.Migrations.Length}.");
+            }
+
             for (var version = current + 1; version <= SqliteSchema.Migrations.Length; version++)
             {
                 await ExecuteAsync(connection, tx, SqliteSchema.Migrations[version - 1], ct);
@@ -109,7 +115,10 @@ public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
     {
         var sha = Hashing.Sha256Hex(content.Span);
         await WriteAsync(async (c, tx) => await ExecuteAsync(c, tx,
-            "INSERT OR IGNORE INTO artifacts(sha256, media_type, size, content, stored_at) VALUES ($sha, $type, $size, $content, $now);", ct,
+            """
+            INSERT INTO artifacts(sha256, media_type, size, content, stored_at) VALUES ($sha, $type, $size, $content, $now)
+            ON CONFLICT(sha256) DO UPDATE SET content = excluded.content, size = excluded.size, purged_at = NULL WHERE artifacts.purged_at IS NOT NULL;
+            """, ct,
             ("$sha", sha), ("$type", mediaType), ("$size", content.Length), ("$content", content.ToArray()), ("$now", Time(DateTimeOffset.UtcNow))), ct);
         return sha;
     }
@@ -117,20 +126,28 @@ public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
     public async Task<byte[]?> GetArtifactAsync(string sha256, CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
-        return await ScalarAsync(c, null, "SELECT content FROM artifacts WHERE sha256 = $sha;", ct, ("$sha", sha256)) as byte[];
+        return await ScalarAsync(c, null, "SELECT content FROM artifacts WHERE sha256 = $sha AND purged_at IS NULL;", ct, ("$sha", sha256)) as byte[];
     }
 
     public Task<bool> AddCaptureAsync(Capture capture, CancellationToken ct = default) =>
-        WriteAsync(async (c, tx) => await ExecuteAsync(c, tx,
-            """
-            INSERT OR IGNORE INTO captures(id, crawl_id, seed_id, url, normalized_url, final_url, http_status, depth, started_at, captured_at,
-                html_sha256, text_sha256, screenshot_sha256, manifest_sha256)
-            VALUES ($id, $crawl, $seed, $url, $norm, $final, $status, $depth, $started, $captured, $html, $text, $shot, $manifest);
-            """, ct,
-            ("$id", capture.Id), ("$crawl", capture.CrawlId), ("$seed", capture.SeedId), ("$url", capture.Url), ("$norm", capture.NormalizedUrl),
-            ("$final", capture.FinalUrl), ("$status", capture.HttpStatus), ("$depth", capture.Depth), ("$started", Time(capture.StartedAt)),
-            ("$captured", Time(capture.CapturedAt)), ("$html", capture.HtmlSha256), ("$text", capture.TextSha256),
-            ("$shot", capture.ScreenshotSha256), ("$manifest", capture.ManifestSha256)) == 1, ct);
+        WriteAsync(async (c, tx) =>
+        {
+            await using var insert = new CaptureInsert(c, tx);
+            return await insert.RunAsync(capture, ct);
+        }, ct);
+
+    public Task<int> AddCapturesAsync(IReadOnlyList<Capture> captures, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) =>
+        {
+            await using var insert = new CaptureInsert(c, tx);
+            var added = 0;
+            foreach (var capture in captures)
+            {
+                added += await insert.RunAsync(capture, ct) ? 1 : 0;
+            }
+
+            return added;
+        }, ct);
 
     public async Task<Capture?> GetCaptureAsync(string captureId, CancellationToken ct = default)
     {
@@ -148,36 +165,51 @@ public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
     public Task CompleteExtractionAsync(string captureId, Listing? listing, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) =>
         {
+            await using var insert = new ListingInsert(c, tx);
             if (listing is not null)
             {
-                await ExecuteAsync(c, tx,
-                    """
-                    INSERT OR IGNORE INTO listings(id, crawl_id, capture_id, url, title, description, price, currency, seller, image_urls_json, lexicon_hits_json, extracted_at)
-                    VALUES ($id, $crawl, $capture, $url, $title, $desc, $price, $currency, $seller, $images, $hits, $at);
-                    """, ct,
-                    ("$id", listing.Id), ("$crawl", listing.CrawlId), ("$capture", listing.CaptureId), ("$url", listing.Url),
-                    ("$title", listing.Title), ("$desc", listing.Description),
-                    ("$price", listing.Price?.ToString(CultureInfo.InvariantCulture)), ("$currency", listing.Currency), ("$seller", listing.Seller),
-                    ("$images", JsonSerializer.Serialize(listing.ImageUrls, Json)), ("$hits", JsonSerializer.Serialize(listing.LexiconHits, Json)),
-                    ("$at", Time(listing.ExtractedAt)));
+                await insert.RunAsync(listing, ct);
             }
 
-            await ExecuteAsync(c, tx, "UPDATE captures SET extracted_at = COALESCE(extracted_at, $now) WHERE id = $id;", ct,
-                ("$now", Time(DateTimeOffset.UtcNow)), ("$id", captureId));
+            await insert.MarkExtractedAsync(captureId, ct);
             return 0;
+        }, ct);
+
+    public Task<int> AddListingsAsync(IReadOnlyList<Listing> listings, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) =>
+        {
+            await using var insert = new ListingInsert(c, tx);
+            var added = 0;
+            foreach (var listing in listings)
+            {
+                added += await insert.RunAsync(listing, ct) ? 1 : 0;
+                await insert.MarkExtractedAsync(listing.CaptureId, ct);
+            }
+
+            return added;
         }, ct);
 
     public async Task<Listing?> GetListingAsync(string listingId, CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
-        var rows = await QueryAsync(c, ListingSelect + " WHERE id = $id;", ReadListing, ct, ("$id", listingId));
+        var rows = await QueryAsync(c, ListingSelect + " WHERE l.id = $id;", ReadListing, ct, ("$id", listingId));
         return rows.Count == 0 ? null : rows[0];
     }
 
-    public Task AddScoreAsync(Score score, CancellationToken ct = default) =>
-        WriteAsync(async (c, tx) => await ExecuteAsync(c, tx,
-            "INSERT OR IGNORE INTO scores(listing_id, model_version, crawl_id, value, scored_at) VALUES ($listing, $model, $crawl, $value, $at);", ct,
-            ("$listing", score.ListingId), ("$model", score.ModelVersion), ("$crawl", score.CrawlId), ("$value", score.Value), ("$at", Time(score.ScoredAt))), ct);
+    public Task AddScoreAsync(Score score, CancellationToken ct = default) => AddScoresAsync([score], ct);
+
+    public Task<int> AddScoresAsync(IReadOnlyList<Score> scores, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) =>
+        {
+            await using var insert = new ScoreInsert(c, tx);
+            var added = 0;
+            foreach (var score in scores)
+            {
+                added += await insert.RunAsync(score, ct) ? 1 : 0;
+            }
+
+            return added;
+        }, ct);
 
     public Task<bool> CompleteAlertDecisionAsync(string listingId, string modelVersion, Alert? alert, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) =>
@@ -204,9 +236,9 @@ public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
     public async Task<IReadOnlyList<ScoredListing>> GetScoredListingsAsync(string crawlId, CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
-        var listings = await QueryAsync(c, ListingSelect + " WHERE crawl_id = $crawl ORDER BY url;", ReadListing, ct, ("$crawl", crawlId));
+        var listings = await QueryAsync(c, ListingSelect + " WHERE l.crawl_id = $crawl ORDER BY l.url;", ReadListing, ct, ("$crawl", crawlId));
         var scores = await QueryAsync(c,
-            "SELECT listing_id, crawl_id, model_version, value, scored_at FROM scores WHERE crawl_id = $crawl ORDER BY scored_at;",
+            "SELECT listing_id, crawl_id, model_version, value, scored_at FROM scores WHERE crawl_id = $crawl ORDER BY scored_at, model_version;",
             r => new Score(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), ParseTime(r.GetString(4))), ct, ("$crawl", crawlId));
         var latest = new Dictionary<string, Score>(StringComparer.Ordinal);
         foreach (var score in scores)
@@ -250,14 +282,19 @@ public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
     public void Dispose() => _writeGate.Dispose();
 
     private const string CaptureSelect =
-        "SELECT id, crawl_id, seed_id, url, normalized_url, final_url, http_status, depth, started_at, captured_at, html_sha256, text_sha256, screenshot_sha256, manifest_sha256 FROM captures";
+        "SELECT id, crawl_id, seed_id, url, normalized_url, final_url, http_status, depth, started_at, captured_at, html_sha256, text_sha256, screenshot_sha256, manifest_sha256, purged_at FROM captures";
 
-    private const string ListingSelect =
-        "SELECT id, crawl_id, capture_id, url, title, description, price, currency, seller, image_urls_json, lexicon_hits_json, extracted_at FROM listings";
+    private const string ListingColumns =
+        "l.id, l.crawl_id, l.capture_id, l.url, l.title, l.description, l.price, l.currency, l.seller, l.image_urls_json, l.lexicon_hits_json, l.extracted_at, l.country";
+
+    private const string ListingSelect = "SELECT " + ListingColumns + " FROM listings l";
 
     private static Capture ReadCapture(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt32(6), r.GetInt32(7),
-        ParseTime(r.GetString(8)), ParseTime(r.GetString(9)), r.GetString(10), r.GetString(11), r.GetString(12), r.GetString(13));
+        ParseTime(r.GetString(8)), ParseTime(r.GetString(9)), r.GetString(10), r.GetString(11), r.GetString(12), r.GetString(13))
+    {
+        PurgedAt = r.IsDBNull(14) ? null : ParseTime(r.GetString(14)),
+    };
 
     private static Listing ReadListing(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
@@ -266,7 +303,10 @@ public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
         r.IsDBNull(8) ? null : r.GetString(8),
         JsonSerializer.Deserialize<List<string>>(r.GetString(9), Json) ?? [],
         JsonSerializer.Deserialize<List<LexiconHit>>(r.GetString(10), Json) ?? [],
-        ParseTime(r.GetString(11)));
+        ParseTime(r.GetString(11)))
+    {
+        Country = r.IsDBNull(12) ? null : r.GetString(12),
+    };
 
     private async Task<IReadOnlyList<FrontierEntry>> InsertNewAsync(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<FrontierEntry> entries, CancellationToken ct)
     {
@@ -275,10 +315,11 @@ public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
         {
             var n = await ExecuteAsync(c, tx,
                 """
-                INSERT OR IGNORE INTO frontier(crawl_id, normalized_url, url, seed_id, depth, state, enqueued_at, updated_at)
-                VALUES ($crawl, $norm, $url, $seed, $depth, $state, $at, $at);
+                INSERT OR IGNORE INTO frontier(crawl_id, normalized_url, url, seed_id, depth, state, enqueued_at, updated_at, host)
+                VALUES ($crawl, $norm, $url, $seed, $depth, $state, $at, $at, $host);
                 """, ct,
                 ("$crawl", e.CrawlId), ("$norm", e.NormalizedUrl), ("$url", e.Url), ("$seed", e.SeedId), ("$depth", e.Depth),
+                ("$host", ListingFacts.Platform(e.Url)),
                 ("$state", (int)FrontierState.Queued), ("$at", Time(e.EnqueuedAt)));
             if (n == 1)
             {
@@ -352,7 +393,7 @@ public sealed class SqlitePipelineStore : IPipelineStore, IDisposable
         return command;
     }
 
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    internal static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 }

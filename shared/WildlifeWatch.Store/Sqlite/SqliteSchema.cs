@@ -87,5 +87,88 @@ internal static class SqliteSchema
             raised_at TEXT NOT NULL);
         CREATE INDEX ix_alerts_crawl ON alerts(crawl_id);
         """,
+        // 2: the portal's listing query, labels, model registry, subscriptions, audit log, retention, frontier scheduling.
+        """
+        ALTER TABLE frontier ADD COLUMN host TEXT;
+        UPDATE frontier SET host = lower(substr(substr(url, instr(url, '://') + 3), 1, instr(substr(url, instr(url, '://') + 3) || '/', '/') - 1));
+        CREATE INDEX ix_frontier_due ON frontier(state, enqueued_at);
+        CREATE INDEX ix_frontier_host ON frontier(host, state, enqueued_at);
+
+        ALTER TABLE artifacts ADD COLUMN purged_at TEXT;
+
+        ALTER TABLE captures ADD COLUMN purged_at TEXT;
+        CREATE INDEX ix_captures_captured ON captures(captured_at);
+        CREATE INDEX ix_captures_url ON captures(normalized_url, captured_at);
+        CREATE INDEX ix_captures_html ON captures(html_sha256);
+        CREATE INDEX ix_captures_text ON captures(text_sha256);
+        CREATE INDEX ix_captures_screenshot ON captures(screenshot_sha256);
+        CREATE INDEX ix_captures_manifest ON captures(manifest_sha256);
+        -- Evidence columns are append-only: only the pipeline's bookkeeping (extracted_at, purged_at) may change.
+        CREATE TRIGGER captures_evidence_immutable
+        BEFORE UPDATE OF id, crawl_id, seed_id, url, normalized_url, final_url, http_status, depth, started_at, captured_at,
+            html_sha256, text_sha256, screenshot_sha256, manifest_sha256 ON captures
+        BEGIN SELECT RAISE(ABORT, 'captures are append-only'); END;
+        CREATE TRIGGER captures_never_deleted BEFORE DELETE ON captures
+        BEGIN SELECT RAISE(ABORT, 'captures are append-only'); END;
+
+        ALTER TABLE listings ADD COLUMN platform TEXT NOT NULL DEFAULT '';
+        ALTER TABLE listings ADD COLUMN country TEXT;
+        ALTER TABLE listings ADD COLUMN score REAL;
+        ALTER TABLE listings ADD COLUMN score_model TEXT;
+        ALTER TABLE listings ADD COLUMN score_at TEXT;
+        UPDATE listings SET platform = lower(substr(substr(url, instr(url, '://') + 3), 1, instr(substr(url, instr(url, '://') + 3) || '/', '/') - 1));
+        UPDATE listings SET (score, score_model, score_at) =
+            (SELECT value, model_version, scored_at FROM scores s WHERE s.listing_id = listings.id ORDER BY scored_at DESC, model_version DESC LIMIT 1);
+        CREATE INDEX ix_listings_capture ON listings(capture_id);
+        CREATE INDEX ix_listings_score ON listings(score DESC, id);
+        CREATE INDEX ix_listings_platform ON listings(platform, score DESC, id);
+        CREATE INDEX ix_listings_seller ON listings(seller, score DESC, id);
+        CREATE INDEX ix_listings_country ON listings(country, score DESC, id);
+        CREATE INDEX ix_listings_time ON listings(extracted_at);
+
+        -- One row per (listing, species group), carrying the listing's latest score so that a species page is an index range.
+        CREATE TABLE listing_species(
+            listing_id TEXT NOT NULL REFERENCES listings(id),
+            species_group TEXT NOT NULL,
+            score REAL,
+            PRIMARY KEY(listing_id, species_group));
+        CREATE INDEX ix_listing_species ON listing_species(species_group, score DESC, listing_id);
+        INSERT OR IGNORE INTO listing_species(listing_id, species_group, score)
+            SELECT l.id, json_extract(h.value, '$.speciesGroup'), l.score FROM listings l, json_each(l.lexicon_hits_json) h
+            WHERE json_extract(h.value, '$.negative') = 0 AND coalesce(json_extract(h.value, '$.speciesGroup'), '') <> '';
+
+        CREATE TABLE labels(
+            listing_id TEXT NOT NULL,
+            labeled_by TEXT NOT NULL,
+            labeled_at TEXT NOT NULL,
+            is_wildlife INTEGER NOT NULL,
+            product_type TEXT,
+            PRIMARY KEY(listing_id, labeled_by, labeled_at));
+        CREATE INDEX ix_labels_time ON labels(labeled_at);
+
+        CREATE TABLE models(
+            version TEXT PRIMARY KEY,
+            metrics_json TEXT NOT NULL,
+            training_data_sha256 TEXT NOT NULL,
+            created_at TEXT NOT NULL);
+
+        CREATE TABLE subscriptions(
+            name TEXT PRIMARY KEY,
+            filter_json TEXT NOT NULL,
+            updated_at TEXT NOT NULL);
+
+        CREATE TABLE audit_log(
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            details TEXT,
+            at TEXT NOT NULL);
+        CREATE INDEX ix_audit_at ON audit_log(at, seq);
+        CREATE INDEX ix_audit_subject ON audit_log(subject, at, seq);
+        CREATE INDEX ix_audit_actor ON audit_log(actor, at, seq);
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        """,
     ];
 }

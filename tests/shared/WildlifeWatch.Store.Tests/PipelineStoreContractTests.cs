@@ -1,3 +1,4 @@
+using System.Text;
 using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Store;
 
@@ -7,11 +8,15 @@ namespace WildlifeWatch.Store.Tests;
 public abstract class PipelineStoreContractTests
 {
     private const string ExpectedSha = "ee8250fb76e094b34b471f13a73dbbe51d1ae142e9df59d7c0d31ec20f0a0a8e";
+    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private IPipelineStore _store = null!;
 
     protected abstract Task<IPipelineStore> CreateStoreAsync();
 
     protected abstract Task DisposeStoreAsync();
+
+    /// <summary>Changes one byte of an artifact's stored bytes behind the store's back, as a tamperer or a bad disk would.</summary>
+    protected abstract Task FlipStoredByteAsync(string sha256, int index);
 
     [SetUp]
     public async Task SetUpStore()
@@ -22,6 +27,8 @@ public abstract class PipelineStoreContractTests
 
     [TearDown]
     public Task TearDownStore() => DisposeStoreAsync();
+
+    // ---- Crawl bookkeeping
 
     [Test]
     public async Task Initialize_twice_keeps_the_data()
@@ -42,6 +49,18 @@ public abstract class PipelineStoreContractTests
         Assert.That(first.Select(e => e.NormalizedUrl), Is.EqualTo(new[] { "http://a/1", "http://a/2" }));
         Assert.That(second.Select(e => (e.CrawlId, e.NormalizedUrl)), Is.EqualTo(new[] { ("c1", "http://a/3"), ("c2", "http://a/1") }));
         Assert.That(await _store.GetFrontierAsync("c1"), Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Concurrent_duplicate_admissions_admit_each_url_once()
+    {
+        await _store.CreateCrawlAsync(NewCrawl("c1"));
+        var batch = Enumerable.Range(0, 10).Select(i => Entry("c1", $"http://a/{i}")).ToList();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => _store.AdmitAsync(batch))));
+
+        Assert.That(results.SelectMany(r => r).Select(e => e.NormalizedUrl).Order(), Is.EqualTo(batch.Select(e => e.NormalizedUrl).Order()));
+        Assert.That(await _store.GetFrontierAsync("c1"), Has.Count.EqualTo(10));
     }
 
     [Test]
@@ -72,28 +91,12 @@ public abstract class PipelineStoreContractTests
     }
 
     [Test]
-    public async Task Artifacts_are_addressed_by_their_sha256()
+    public async Task Crawls_are_listed_newest_first()
     {
-        var bytes = "evidence"u8.ToArray();
-        var sha = await _store.PutArtifactAsync(bytes, "text/plain");
-        var again = await _store.PutArtifactAsync(bytes, "text/plain");
+        await _store.CreateCrawlAsync(new Crawl("old", DateTimeOffset.UtcNow.AddDays(-1), "{}"));
+        await _store.CreateCrawlAsync(new Crawl("new", DateTimeOffset.UtcNow, "{}"));
 
-        // SHA-256 of "evidence", computed independently (sha256sum).
-        Assert.That(sha, Is.EqualTo(ExpectedSha));
-        Assert.That(again, Is.EqualTo(sha));
-        Assert.That(await _store.GetArtifactAsync(sha), Is.EqualTo(bytes));
-        Assert.That(await _store.GetArtifactAsync(new string('0', 64)), Is.Null);
-    }
-
-    [Test]
-    public async Task A_capture_is_stored_once_per_id()
-    {
-        var capture = await NewCaptureAsync("c1", "cap1", "http://a/item/1");
-
-        Assert.That(await _store.AddCaptureAsync(capture), Is.True);
-        Assert.That(await _store.AddCaptureAsync(capture with { HttpStatus = 500 }), Is.False);
-        Assert.That((await _store.GetCaptureAsync("cap1"))!.HttpStatus, Is.EqualTo(200));
-        Assert.That(await _store.GetCapturesAsync("c1"), Has.Count.EqualTo(1));
+        Assert.That((await _store.GetCrawlsAsync()).Select(c => c.Id), Is.EqualTo(new[] { "new", "old" }));
     }
 
     [Test]
@@ -122,11 +125,102 @@ public abstract class PipelineStoreContractTests
         Assert.That((p.ScoresPendingAlertDecision, p.Alerts, p.IsIdle), Is.EqualTo((0, 1, true)), "decided");
     }
 
+    // ---- Artifacts and captures: evidence
+
+    [Test]
+    public async Task Artifacts_are_addressed_by_their_sha256()
+    {
+        var bytes = "evidence"u8.ToArray();
+        var sha = await _store.PutArtifactAsync(bytes, "text/plain");
+        var again = await _store.PutArtifactAsync(bytes, "text/plain");
+
+        // SHA-256 of "evidence", computed independently (sha256sum).
+        Assert.That(sha, Is.EqualTo(ExpectedSha));
+        Assert.That(again, Is.EqualTo(sha));
+        Assert.That(await _store.GetArtifactAsync(sha), Is.EqualTo(bytes));
+        Assert.That(await _store.GetArtifactAsync(new string('0', 64)), Is.Null);
+    }
+
+    [Test]
+    public async Task Concurrent_uploads_of_the_same_artifact_keep_one_readable_copy()
+    {
+        var bytes = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
+
+        var hashes = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => _store.PutArtifactAsync(bytes, "image/png"))));
+
+        Assert.That(hashes.Distinct().Single(), Is.EqualTo(Hashing.Sha256Hex(bytes)));
+        Assert.That(await _store.GetArtifactAsync(hashes[0]), Is.EqualTo(bytes));
+    }
+
+    [Test]
+    public async Task A_capture_is_stored_once_per_id()
+    {
+        var capture = await NewCaptureAsync("c1", "cap1", "http://a/item/1");
+
+        Assert.That(await _store.AddCaptureAsync(capture), Is.True);
+        Assert.That(await _store.AddCaptureAsync(capture with { HttpStatus = 500 }), Is.False);
+        Assert.That(await _store.AddCapturesAsync([capture with { HttpStatus = 503 }]), Is.Zero);
+        Assert.That((await _store.GetCaptureAsync("cap1"))!.HttpStatus, Is.EqualTo(200));
+        Assert.That(await _store.GetCapturesAsync("c1"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_recrawl_of_the_same_url_adds_a_capture_beside_the_first()
+    {
+        var first = await NewCaptureAsync("c1", "cap-c1", "http://a/item/1", tag: "monday");
+        var second = await NewCaptureAsync("c2", "cap-c2", "http://a/item/1", tag: "tuesday");
+
+        Assert.That(await _store.AddCaptureAsync(first), Is.True);
+        Assert.That(await _store.AddCaptureAsync(second), Is.True);
+
+        Assert.That(await _store.GetCaptureAsync("cap-c1"), Is.EqualTo(first));
+        Assert.That(await _store.GetCaptureAsync("cap-c2"), Is.EqualTo(second));
+        Assert.That(await _store.GetArtifactAsync(first.HtmlSha256), Is.EqualTo("<html>monday</html>"u8.ToArray()));
+        Assert.That(await _store.GetArtifactAsync(second.HtmlSha256), Is.EqualTo("<html>tuesday</html>"u8.ToArray()));
+    }
+
+    [Test]
+    public async Task Intact_evidence_verifies()
+    {
+        await _store.AddCaptureAsync(await NewCaptureAsync("c1", "cap1", "http://a/"));
+
+        var report = await new EvidenceVerifier(_store).VerifyAsync("c1");
+
+        Assert.That((report.CapturesChecked, report.ArtifactsChecked, report.IsIntact), Is.EqualTo((1, 4, true)));
+    }
+
+    [Test]
+    public async Task A_flipped_byte_in_a_stored_screenshot_is_reported()
+    {
+        var capture = await NewCaptureAsync("c1", "cap1", "http://a/");
+        await _store.AddCaptureAsync(capture);
+
+        await FlipStoredByteAsync(capture.ScreenshotSha256, 10);
+        var report = await new EvidenceVerifier(_store).VerifyAsync("c1");
+
+        Assert.That(report.IsIntact, Is.False);
+        Assert.That(report.Problems.Single().Artifact, Is.EqualTo("screenshot"));
+        Assert.That(report.Problems.Single().Problem, Does.Contain("hashes to"));
+    }
+
+    [Test]
+    public async Task A_manifest_that_does_not_name_the_screenshot_is_reported()
+    {
+        var capture = await NewCaptureAsync("c1", "cap1", "http://a/", manifestNamesScreenshot: false);
+        await _store.AddCaptureAsync(capture);
+
+        var report = await new EvidenceVerifier(_store).VerifyAsync("c1");
+
+        Assert.That(report.Problems.Select(p => (p.CaptureId, p.Artifact)), Is.EqualTo(new[] { (capture.Id, "manifest") }));
+    }
+
+    // ---- Listings and scores
+
     [Test]
     public async Task Listing_round_trips_with_its_lexicon_hits_and_latest_score()
     {
         await _store.AddCaptureAsync(await NewCaptureAsync("c1", "cap1", "http://a/item/1"));
-        var listing = NewListing("l1", "c1", "cap1");
+        var listing = NewListing("l1", "c1", "cap1") with { Country = "KE" };
         await _store.CompleteExtractionAsync("cap1", listing);
         await _store.AddScoreAsync(new Score("l1", "c1", "m1", 0.25, DateTimeOffset.UtcNow.AddMinutes(-1)));
         await _store.AddScoreAsync(new Score("l1", "c1", "m2", 0.75, DateTimeOffset.UtcNow));
@@ -137,9 +231,34 @@ public abstract class PipelineStoreContractTests
         Assert.That(stored, Is.Not.Null);
         Assert.That(stored!.Title, Is.EqualTo(listing.Title));
         Assert.That(stored.Price, Is.EqualTo(1250.50m));
+        Assert.That(stored.Country, Is.EqualTo("KE"));
         Assert.That(stored.ImageUrls, Is.EqualTo(listing.ImageUrls));
         Assert.That(stored.LexiconHits, Is.EqualTo(listing.LexiconHits));
         Assert.That(scored.Score!.ModelVersion, Is.EqualTo("m2"));
+    }
+
+    [Test]
+    public async Task Concurrent_duplicate_listing_writers_store_one_listing()
+    {
+        await _store.AddCaptureAsync(await NewCaptureAsync("c1", "cap1", "http://a/item/1"));
+        var listing = NewListing("l1", "c1", "cap1");
+
+        // Redeliveries race: some through the single-item path, some through the bulk path, some with a different title.
+        var writers = Enumerable.Range(0, 12).Select(i => Task.Run(() => (i % 3) switch
+        {
+            0 => _store.CompleteExtractionAsync("cap1", listing),
+            1 => _store.AddListingsAsync([listing]),
+            _ => _store.CompleteExtractionAsync("cap1", listing with { Title = "Redelivered " + i }),
+        }));
+        await Task.WhenAll(writers);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => _store.AddScoreAsync(new Score("l1", "c1", "m1", 0.8, T0)))));
+
+        var stored = await _store.GetScoredListingsAsync("c1");
+        Assert.That(stored, Has.Count.EqualTo(1));
+        Assert.That(await _store.GetScoreHistoryAsync("l1"), Has.Count.EqualTo(1));
+        var bySpecies = await _store.QueryListingsAsync(new ListingQuery { SpeciesGroup = "elephants" });
+        Assert.That(bySpecies.Items.Select(i => i.Listing.Id), Is.EqualTo(new[] { "l1" }));
+        Assert.That((await _store.GetProgressAsync("c1")).CapturesPendingExtraction, Is.Zero);
     }
 
     [Test]
@@ -156,12 +275,228 @@ public abstract class PipelineStoreContractTests
     }
 
     [Test]
-    public async Task Crawls_are_listed_newest_first()
+    public async Task Score_history_keeps_every_model_and_the_query_uses_the_latest()
     {
-        await _store.CreateCrawlAsync(new Crawl("old", DateTimeOffset.UtcNow.AddDays(-1), "{}"));
-        await _store.CreateCrawlAsync(new Crawl("new", DateTimeOffset.UtcNow, "{}"));
+        await SeedListingsAsync(new Seed("l1", 0.2));
+        await _store.AddScoresAsync([new Score("l1", "c1", "m2", 0.85, T0.AddHours(2)), new Score("l1", "c1", "m0", 0.05, T0.AddHours(-5))]);
 
-        Assert.That((await _store.GetCrawlsAsync()).Select(c => c.Id), Is.EqualTo(new[] { "new", "old" }));
+        var history = await _store.GetScoreHistoryAsync("l1");
+        var high = await _store.QueryListingsAsync(new ListingQuery { MinScore = 0.5 });
+        var highElephants = await _store.QueryListingsAsync(new ListingQuery { MinScore = 0.5, SpeciesGroup = "elephants" });
+
+        Assert.That(history.Select(s => (s.ModelVersion, s.Value)), Is.EqualTo(new[] { ("m0", 0.05), ("m1", 0.2), ("m2", 0.85) }));
+        Assert.That(high.Items.Select(i => (i.Listing.Id, i.Score!.ModelVersion, i.Score.Value)), Is.EqualTo(new[] { ("l1", "m2", 0.85) }));
+        Assert.That(highElephants.Items.Select(i => i.Listing.Id), Is.EqualTo(new[] { "l1" }));
+    }
+
+    [Test]
+    public async Task Query_filters_by_score_species_platform_country_seller_and_time()
+    {
+        await SeedListingsAsync(
+            new Seed("l1", 0.95, Species: "elephants", Host: "shop-a.example", Seller: "s1", Hours: 0),
+            new Seed("l2", 0.80, Species: "rhinos", Host: "shop-a.example", Seller: "s2", Hours: 1),
+            new Seed("l3", 0.60, Species: "elephants", Host: "shop-b.example", Seller: "s1", Hours: 2),
+            new Seed("l4", 0.30, Species: "pangolins", Host: "shop-b.example", Seller: "s3", Hours: 3),
+            new Seed("l5", 0.10, Species: "elephants", Host: "shop-c.example", Seller: null, Hours: 4));
+        await SeedListingsAsync(new Seed("unscored", null, Species: "elephants"));
+        await _store.SetListingCountryAsync("l3", "VN");
+        await _store.SetListingCountryAsync("l4", "VN");
+
+        async Task<string[]> Ids(ListingQuery q) => (await _store.QueryListingsAsync(q)).Items.Select(i => i.Listing.Id).ToArray();
+
+        Assert.That(await Ids(new ListingQuery()), Is.EqualTo(new[] { "l1", "l2", "l3", "l4", "l5" }), "all scored, by score");
+        Assert.That(await Ids(new ListingQuery { MinScore = 0.5, MaxScore = 0.9 }), Is.EqualTo(new[] { "l2", "l3" }), "score range");
+        Assert.That(await Ids(new ListingQuery { SpeciesGroup = "elephants" }), Is.EqualTo(new[] { "l1", "l3", "l5" }), "species");
+        Assert.That(await Ids(new ListingQuery { SpeciesGroup = "elephants", MinScore = 0.5 }), Is.EqualTo(new[] { "l1", "l3" }), "species and score");
+        Assert.That(await Ids(new ListingQuery { Platform = "shop-b.example" }), Is.EqualTo(new[] { "l3", "l4" }), "platform");
+        Assert.That(await Ids(new ListingQuery { Country = "VN" }), Is.EqualTo(new[] { "l3", "l4" }), "country");
+        Assert.That(await Ids(new ListingQuery { Seller = "s1" }), Is.EqualTo(new[] { "l1", "l3" }), "seller");
+        Assert.That(await Ids(new ListingQuery { From = T0.AddHours(1), Until = T0.AddHours(3) }), Is.EqualTo(new[] { "l2", "l3" }), "time");
+        Assert.That(await Ids(new ListingQuery { SpeciesGroup = "elephants", Platform = "shop-b.example", Country = "VN", Seller = "s1" }),
+            Is.EqualTo(new[] { "l3" }), "all together");
+        Assert.That((await _store.GetListingAsync("l3"))!.Country, Is.EqualTo("VN"));
+    }
+
+    [TestCase(null)]
+    [TestCase("elephants")]
+    public async Task Keyset_paging_walks_every_listing_once_in_score_order(string? species)
+    {
+        // Ties on purpose: ten distinct scores for 37 listings, so pages break inside runs of equal scores.
+        var seeds = Enumerable.Range(0, 37).Select(i => new Seed($"l{i:D2}", (i % 10) / 10.0, Species: "elephants")).ToArray();
+        await SeedListingsAsync(seeds);
+        var expected = seeds.OrderByDescending(s => s.Score).ThenBy(s => s.Id, StringComparer.Ordinal).Select(s => s.Id).ToList();
+
+        var seen = new List<string>();
+        var pages = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await _store.QueryListingsAsync(new ListingQuery { SpeciesGroup = species, PageSize = 4, Cursor = cursor });
+            Assert.That(page.Items, Has.Count.LessThanOrEqualTo(4));
+            seen.AddRange(page.Items.Select(i => i.Listing.Id));
+            cursor = page.NextCursor;
+            pages++;
+        }
+        while (cursor is not null && pages < 100);
+
+        Assert.That(seen, Is.EqualTo(expected));
+        Assert.That(pages, Is.EqualTo(10));
+    }
+
+    [Test]
+    public async Task A_full_last_page_has_no_next_cursor()
+    {
+        await SeedListingsAsync(new Seed("l1", 0.9), new Seed("l2", 0.8));
+
+        var page = await _store.QueryListingsAsync(new ListingQuery { PageSize = 2 });
+
+        Assert.That((page.Items.Count, page.NextCursor), Is.EqualTo((2, (string?)null)));
+    }
+
+    // ---- Labels, models, subscriptions, audit
+
+    [Test]
+    public async Task Labels_are_kept_per_labeler_and_time_and_audited()
+    {
+        await SeedListingsAsync(new Seed("l1", 0.9), new Seed("l2", 0.1));
+        var first = new Label("l1", true, "ivory", "ana", T0);
+        var second = new Label("l1", false, null, "ben", T0.AddMinutes(5));
+        var other = new Label("l2", false, null, "ana", T0.AddMinutes(1));
+
+        Assert.That(await _store.AddLabelAsync(first), Is.True);
+        Assert.That(await _store.AddLabelAsync(first), Is.False, "a redelivered label");
+        Assert.That(await _store.AddLabelAsync(second), Is.True);
+        Assert.That(await _store.AddLabelAsync(other), Is.True);
+
+        Assert.That(await _store.GetLabelsAsync("l1"), Is.EqualTo(new[] { first, second }));
+        Assert.That(await _store.GetLabelsAsync(), Is.EqualTo(new[] { first, other, second }));
+        var audit = await _store.GetAuditAsync(subject: "l1");
+        Assert.That(audit.Select(a => (a.Actor, a.Action, a.At)), Is.EqualTo(new[] { ("ana", "label", T0), ("ben", "label", T0.AddMinutes(5)) }));
+    }
+
+    [Test]
+    public async Task A_registered_model_version_is_never_changed()
+    {
+        var m1 = new ModelEntry("m1", "{\"f1\":0.91}", new string('a', 64), T0);
+        var m2 = new ModelEntry("m2", "{\"f1\":0.94}", new string('b', 64), T0.AddDays(1));
+
+        Assert.That(await _store.RegisterModelAsync(m1), Is.True);
+        Assert.That(await _store.RegisterModelAsync(m1 with { MetricsJson = "{\"f1\":1}" }), Is.False);
+        Assert.That(await _store.RegisterModelAsync(m2), Is.True);
+
+        Assert.That(await _store.GetModelAsync("m1"), Is.EqualTo(m1));
+        Assert.That(await _store.GetModelAsync("m9"), Is.Null);
+        Assert.That(await _store.GetModelsAsync(), Is.EqualTo(new[] { m2, m1 }));
+    }
+
+    [Test]
+    public async Task Subscriptions_are_saved_replaced_and_deleted()
+    {
+        var pangolins = new Subscription("pangolins", "{\"species\":\"pangolins\"}", T0);
+        var ivory = new Subscription("ivory-ke", "{\"species\":\"elephants\",\"country\":\"KE\"}", T0);
+        await _store.SaveSubscriptionAsync(pangolins);
+        await _store.SaveSubscriptionAsync(ivory);
+        var replaced = pangolins with { FilterJson = "{\"species\":\"pangolins\",\"minScore\":0.7}", UpdatedAt = T0.AddHours(1) };
+        await _store.SaveSubscriptionAsync(replaced);
+
+        Assert.That(await _store.GetSubscriptionsAsync(), Is.EqualTo(new[] { ivory, replaced }));
+        Assert.That(await _store.DeleteSubscriptionAsync("ivory-ke"), Is.True);
+        Assert.That(await _store.DeleteSubscriptionAsync("ivory-ke"), Is.False);
+        Assert.That(await _store.GetSubscriptionsAsync(), Is.EqualTo(new[] { replaced }));
+    }
+
+    [Test]
+    public async Task Audit_entries_come_back_in_time_order_and_filter_by_subject_and_actor()
+    {
+        var entries = new[]
+        {
+            new AuditEntry("ana", "view", "l2", null, T0.AddMinutes(2)),
+            new AuditEntry("ana", "view", "l1", null, T0),
+            new AuditEntry("ben", "export", "l1", "{\"format\":\"warc\"}", T0.AddMinutes(1)),
+            new AuditEntry("ben", "view", "l1", null, T0.AddMinutes(1)),
+        };
+        foreach (var entry in entries)
+        {
+            await _store.AppendAuditAsync(entry);
+        }
+
+        Assert.That(await _store.GetAuditAsync(), Is.EqualTo(new[] { entries[1], entries[2], entries[3], entries[0] }), "by time, then append order");
+        Assert.That(await _store.GetAuditAsync(subject: "l1"), Is.EqualTo(new[] { entries[1], entries[2], entries[3] }));
+        Assert.That(await _store.GetAuditAsync(actor: "ben"), Is.EqualTo(new[] { entries[2], entries[3] }));
+        Assert.That(await _store.GetAuditAsync(limit: 2), Is.EqualTo(new[] { entries[1], entries[2] }));
+    }
+
+    // ---- Retention
+
+    [Test]
+    public async Task Retention_purges_settled_raw_captures_and_keeps_alerted_evidence()
+    {
+        var old = DateTimeOffset.UtcNow.AddDays(-40);
+        await _store.CreateCrawlAsync(NewCrawl("c1"));
+        await _store.CreateCrawlAsync(NewCrawl("c2"));
+        var alerted = await OldCaptureAsync("c1", "cap-alerted", "a", old);
+        var quiet = await OldCaptureAsync("c1", "cap-quiet", "b", old);
+        var page = await OldCaptureAsync("c1", "cap-page", "c", old);
+        var undecided = await OldCaptureAsync("c1", "cap-undecided", "d", old);
+        var young = await OldCaptureAsync("c1", "cap-young", "e", DateTimeOffset.UtcNow);
+        var copyOfAlerted = await OldCaptureAsync("c2", "cap-copy", "a", old);
+
+        await Extract(alerted, "l-alerted", 0.9, alert: true);
+        await Extract(quiet, "l-quiet", 0.1, alert: false);
+        await _store.CompleteExtractionAsync(page.Id, null);
+        await Extract(undecided, "l-undecided", 0.7, alert: null);
+        await _store.CompleteExtractionAsync(young.Id, null);
+        await Extract(copyOfAlerted, "l-copy", 0.2, alert: false);
+
+        var result = await _store.PurgeRawCapturesAsync(DateTimeOffset.UtcNow.AddDays(-30));
+
+        // quiet, page and the copy lose their raw captures; the copy's bytes are the alerted capture's, so they stay.
+        Assert.That(result, Is.EqualTo(new PurgeResult(3, 6)));
+        foreach (var kept in new[] { alerted, undecided, young, copyOfAlerted })
+        {
+            Assert.That(await _store.GetArtifactAsync(kept.ScreenshotSha256), Is.Not.Null, kept.Id);
+        }
+
+        Assert.That(await _store.GetArtifactAsync(quiet.HtmlSha256), Is.Null);
+        Assert.That(await _store.GetArtifactAsync(page.ScreenshotSha256), Is.Null);
+        Assert.That(await _store.GetArtifactAsync(quiet.ManifestSha256), Is.Not.Null, "the manifest stays as the record of the fetch");
+        Assert.That((await _store.GetCaptureAsync(quiet.Id))!.PurgedAt, Is.Not.Null);
+        Assert.That((await _store.GetCaptureAsync(alerted.Id))!.PurgedAt, Is.Null);
+        var report = await new EvidenceVerifier(_store).VerifyAsync("c1");
+        Assert.That((report.IsIntact, report.CapturesPurged), Is.EqualTo((true, 2)));
+        Assert.That(await _store.PurgeRawCapturesAsync(DateTimeOffset.UtcNow.AddDays(-30)), Is.EqualTo(new PurgeResult(0, 0)), "idempotent");
+
+        var html = "<html>b</html>"u8.ToArray();
+        await _store.PutArtifactAsync(html, "text/html");
+        Assert.That(await _store.GetArtifactAsync(quiet.HtmlSha256), Is.EqualTo(html), "bytes stored again are served again");
+
+        async Task Extract(Capture capture, string listingId, double score, bool? alert)
+        {
+            await _store.CompleteExtractionAsync(capture.Id, NewListing(listingId, capture.CrawlId, capture.Id));
+            await _store.AddScoreAsync(new Score(listingId, capture.CrawlId, "m1", score, DateTimeOffset.UtcNow));
+            if (alert is { } raise)
+            {
+                await _store.CompleteAlertDecisionAsync(listingId, "m1", raise ? NewAlert(listingId, capture.CrawlId) : null);
+            }
+        }
+    }
+
+    // ---- Helpers
+
+    private sealed record Seed(string Id, double? Score, string Species = "elephants", string Host = "shop.example", string? Seller = "seller-1", int Hours = 0);
+
+    private async Task SeedListingsAsync(params Seed[] seeds)
+    {
+        await _store.CreateCrawlAsync(NewCrawl("c1"));
+        var template = await NewCaptureAsync("c1", "template", "http://shop.example/", createCrawl: false);
+        await _store.AddCapturesAsync(seeds.Select(s => template with { Id = "cap-" + s.Id, Url = Url(s), NormalizedUrl = Url(s), FinalUrl = Url(s) }).ToList());
+        await _store.AddListingsAsync(seeds.Select(s => new Listing(
+            s.Id, "c1", "cap-" + s.Id, Url(s), "Title " + s.Id, "Description", 10m, "USD", s.Seller, [],
+            [new LexiconHit("term", "en", "Taxon", "I", s.Species, "product", false, 0, 4), new LexiconHit("faux", "en", "Taxon", "I", "decoys", "product", true, 5, 4)],
+            T0.AddHours(s.Hours))).ToList());
+        await _store.AddScoresAsync(seeds.Where(s => s.Score is not null).Select(s => new Score(s.Id, "c1", "m1", s.Score!.Value, T0)).ToList());
+
+        static string Url(Seed s) => $"http://{s.Host}/item/{s.Id}";
     }
 
     private static Crawl NewCrawl(string id) => new(id, DateTimeOffset.UtcNow, "{\"seeds\":[]}");
@@ -169,17 +504,27 @@ public abstract class PipelineStoreContractTests
     private static FrontierEntry Entry(string crawl, string url, int depth = 0) =>
         new(crawl, url, url, "seed", depth, FrontierState.Queued, DateTimeOffset.UtcNow);
 
-    private async Task<Capture> NewCaptureAsync(string crawl, string id, string url, bool createCrawl = true)
+    private async Task<Capture> OldCaptureAsync(string crawl, string id, string tag, DateTimeOffset at)
+    {
+        var capture = await NewCaptureAsync(crawl, id, $"http://a/{id}", createCrawl: false, tag: tag) with { StartedAt = at, CapturedAt = at };
+        await _store.AddCaptureAsync(capture);
+        return capture;
+    }
+
+    /// <summary>A capture with real artifacts; <paramref name="tag"/> makes its HTML, text and screenshot bytes distinct.</summary>
+    private async Task<Capture> NewCaptureAsync(string crawl, string id, string url, bool createCrawl = true, string tag = "", bool manifestNamesScreenshot = true)
     {
         if (createCrawl)
         {
             await _store.CreateCrawlAsync(NewCrawl(crawl));
         }
 
-        var html = await _store.PutArtifactAsync("<html></html>"u8.ToArray(), "text/html");
-        var text = await _store.PutArtifactAsync("text"u8.ToArray(), "text/plain");
-        var shot = await _store.PutArtifactAsync(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, "image/png");
-        var manifest = await _store.PutArtifactAsync(System.Text.Encoding.UTF8.GetBytes($"{{\"h\":\"{html}\",\"t\":\"{text}\",\"s\":\"{shot}\"}}"), "application/json");
+        var html = await _store.PutArtifactAsync(Encoding.UTF8.GetBytes($"<html>{tag}</html>"), "text/html");
+        var text = await _store.PutArtifactAsync(Encoding.UTF8.GetBytes("text" + tag), "text/plain");
+        var shot = await _store.PutArtifactAsync(Enumerable.Range(0, 64).Select(i => (byte)i).Concat(Encoding.UTF8.GetBytes(tag)).ToArray(), "image/png");
+        var named = manifestNamesScreenshot ? shot : "none";
+        var manifest = await _store.PutArtifactAsync(
+            Encoding.UTF8.GetBytes($"{{\"h\":\"{html}\",\"id\":\"{id}\",\"s\":\"{named}\",\"t\":\"{text}\",\"url\":\"{url}\"}}"), "application/json");
         var now = DateTimeOffset.UtcNow;
         return new Capture(id, crawl, "seed", url, url, url, 200, 1, now, now, html, text, shot, manifest);
     }

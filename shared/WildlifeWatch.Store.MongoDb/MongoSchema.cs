@@ -1,0 +1,87 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace WildlifeWatch.Store.MongoDb;
+
+/// <summary>Collection names, indexes and forward migrations of the MongoDB store.</summary>
+public static class MongoSchema
+{
+    public const string Crawls = "crawls";
+    public const string Frontier = "frontier";
+    public const string Captures = "captures";
+    public const string Listings = "listings";
+    public const string Scores = "scores";
+    public const string Alerts = "alerts";
+    public const string Labels = "labels";
+    public const string Models = "models";
+    public const string Subscriptions = "subscriptions";
+    public const string AuditLog = "audit_log";
+    public const string SchemaVersions = "schema_versions";
+
+    /// <summary>The artifact registry: one document per SHA-256, written only after its GridFS file is complete.</summary>
+    public const string Artifacts = "artifacts";
+
+    /// <summary>The GridFS bucket of artifact bytes (collections <c>evidence.files</c> and <c>evidence.chunks</c>).</summary>
+    public const string EvidenceBucket = "evidence";
+
+    /// <summary>
+    /// Forward-only migrations; a migration must be safe to run twice, because two instances starting together may
+    /// both apply it before either records it.
+    /// </summary>
+    internal static readonly (int Version, string Description, Func<IMongoDatabase, CancellationToken, Task> Apply)[] Migrations =
+    [
+        (1, "collections and indexes of the first release", EnsureIndexesAsync),
+    ];
+
+    /// <summary>Creates every index (idempotent: an existing index with the same name and keys is left alone).</summary>
+    internal static async Task EnsureIndexesAsync(IMongoDatabase db, CancellationToken ct)
+    {
+        var keys = Builders<BsonDocument>.IndexKeys;
+        async Task Create(string collection, params CreateIndexModel<BsonDocument>[] indexes) =>
+            await db.GetCollection<BsonDocument>(collection).Indexes.CreateManyAsync(indexes, ct);
+        static CreateIndexModel<BsonDocument> Index(IndexKeysDefinition<BsonDocument> k, string name, bool unique = false) =>
+            new(k, new CreateIndexOptions { Name = name, Unique = unique });
+
+        await Create(Crawls, Index(keys.Descending("started_at"), "ix_started"));
+        await Create(Frontier,
+            Index(keys.Ascending("crawl_id").Ascending("normalized_url"), "ux_crawl_url", unique: true),
+            Index(keys.Ascending("crawl_id").Ascending("state"), "ix_crawl_state"),
+            Index(keys.Ascending("state").Ascending("enqueued_at"), "ix_due"),
+            Index(keys.Ascending("host").Ascending("state").Ascending("enqueued_at"), "ix_host_due"));
+        await Create(Captures,
+            Index(keys.Ascending("crawl_id").Ascending("captured_at"), "ix_crawl_captured"),
+            Index(keys.Ascending("crawl_id").Ascending("extracted_at"), "ix_crawl_extracted"),
+            Index(keys.Ascending("normalized_url").Ascending("captured_at"), "ix_url_captured"),
+            Index(keys.Ascending("purged_at").Ascending("captured_at"), "ix_retention"),
+            Index(keys.Ascending("html_sha256"), "ix_html_sha256"),
+            Index(keys.Ascending("text_sha256"), "ix_text_sha256"),
+            Index(keys.Ascending("screenshot_sha256"), "ix_screenshot_sha256"),
+            Index(keys.Ascending("manifest_sha256"), "ix_manifest_sha256"));
+        await Create(Listings,
+            Index(keys.Ascending("crawl_id").Ascending("url"), "ix_crawl_url"),
+            Index(keys.Ascending("crawl_id").Ascending("score_at"), "ix_crawl_scored"),
+            Index(keys.Ascending("capture_id"), "ix_capture"),
+            Index(keys.Descending("score").Ascending("_id"), "ix_score"),
+            Index(keys.Ascending("species_groups").Descending("score").Ascending("_id"), "ix_species_score"),
+            Index(keys.Ascending("platform").Descending("score").Ascending("_id"), "ix_platform_score"),
+            Index(keys.Ascending("seller").Descending("score").Ascending("_id"), "ix_seller_score"),
+            Index(keys.Ascending("country").Descending("score").Ascending("_id"), "ix_country_score"),
+            Index(keys.Ascending("extracted_at"), "ix_extracted"));
+        await Create(Scores,
+            Index(keys.Ascending("listing_id").Ascending("model_version"), "ux_listing_model", unique: true),
+            Index(keys.Ascending("crawl_id").Ascending("alert_decided_at"), "ix_crawl_decided"),
+            Index(keys.Ascending("listing_id").Ascending("scored_at"), "ix_listing_history"));
+        await Create(Alerts,
+            Index(keys.Ascending("listing_id"), "ux_listing", unique: true),
+            Index(keys.Ascending("crawl_id").Ascending("raised_at"), "ix_crawl_raised"));
+        await Create(Labels,
+            Index(keys.Ascending("listing_id").Ascending("labeled_by").Ascending("labeled_at"), "ux_listing_by_at", unique: true),
+            Index(keys.Ascending("labeled_at"), "ix_labeled_at"));
+        await Create(Models, Index(keys.Descending("created_at"), "ix_created"));
+        await Create(AuditLog,
+            Index(keys.Ascending("at").Ascending("_id"), "ix_at"),
+            Index(keys.Ascending("subject").Ascending("at").Ascending("_id"), "ix_subject_at"),
+            Index(keys.Ascending("actor").Ascending("at").Ascending("_id"), "ix_actor_at"));
+        await Create(Artifacts, Index(keys.Ascending("last_put_at"), "ix_last_put"));
+    }
+}
