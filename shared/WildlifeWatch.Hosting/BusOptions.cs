@@ -9,6 +9,16 @@ public enum BusTransport
     RabbitMq,
 }
 
+/// <summary>The type of the RabbitMQ queues a service declares for its receive endpoints.</summary>
+public enum BusQueueType
+{
+    /// <summary>Durable classic queues: what a single broker node needs.</summary>
+    Classic,
+
+    /// <summary>Replicated quorum queues for a broker cluster. An existing classic queue must be deleted first: RabbitMQ refuses to change a queue's type.</summary>
+    Quorum,
+}
+
 /// <summary>Settings of the message bus (section <c>Bus</c>, environment <c>Bus__Transport</c>, ...).</summary>
 public sealed class BusOptions
 {
@@ -19,21 +29,37 @@ public sealed class BusOptions
     /// <summary>amqp://user:pass@host:port/vhost; falls back to the RABBITMQ_URI environment variable.</summary>
     public string? RabbitMqUri { get; set; }
 
+    /// <summary>Messages the broker hands a receive endpoint before they are acknowledged.</summary>
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 16;
+
+    /// <summary>Messages a receive endpoint consumes at once; unset means MassTransit's default (the prefetch count).</summary>
+    [Range(1, 10_000)]
+    public int? ConcurrentMessageLimit { get; set; }
+
+    public BusQueueType QueueType { get; set; } = BusQueueType.Classic;
 
     /// <summary>Immediate retries of a failing message before it goes to the error queue.</summary>
     [Range(0, 20)]
     public int RetryLimit { get; set; } = 5;
 }
 
-internal sealed class BusOptionsValidator : IValidateOptions<BusOptions>
+public sealed class BusOptionsValidator : IValidateOptions<BusOptions>
 {
     public ValidateOptionsResult Validate(string? name, BusOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ConcurrentMessageLimit is { } limit && limit > options.PrefetchCount)
+        {
+            return ValidateOptionsResult.Fail(
+                $"Bus:ConcurrentMessageLimit ({limit}) is above Bus:PrefetchCount ({options.PrefetchCount}): the endpoint could never have that many messages.");
+        }
+
         if (options.Transport != BusTransport.RabbitMq)
         {
-            return ValidateOptionsResult.Success;
+            return options.QueueType == BusQueueType.Quorum
+                ? ValidateOptionsResult.Fail("Bus:QueueType Quorum needs Bus:Transport RabbitMq.")
+                : ValidateOptionsResult.Success;
         }
 
         if (string.IsNullOrWhiteSpace(options.RabbitMqUri))

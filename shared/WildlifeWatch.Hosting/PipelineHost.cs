@@ -56,26 +56,40 @@ public static class PipelineHost
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<BusOptions>, BusOptionsValidator>();
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
+        services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
+
+        // On SIGTERM MassTransit stops taking messages and waits for the ones in flight; the consume token is
+        // never cancelled early (ConsumerStopTimeout unset), so a page being captured is finished, not half-done.
+        // What the host's timeout still cuts off is unacknowledged and returns to its queue.
+        var shutdown = configuration.GetSection(ShutdownOptions.Section).Get<ShutdownOptions>() ?? new ShutdownOptions();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.ShutdownTimeout);
+        services.Configure<MassTransitHostOptions>(o => o.StopTimeout = shutdown.ShutdownTimeout);
+
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        services.AddHostedService<HealthServer>();
 
         services.AddMassTransit(bus =>
         {
+            // MassTransit would report usage to its vendor over the Internet; this system talks only to its own broker.
+            bus.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
+
             foreach (var module in modules)
             {
                 module.ConfigureConsumers(bus);
             }
 
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
-            {
-                // Transient faults (a busy store, a browser hiccup) get exponential back-off;
-                // what still fails lands in the endpoint's _error queue with its exception.
-                endpoint.UseMessageRetry(r => r.Exponential(busOptions.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
-            });
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) => ConfigureEndpoint(endpoint, busOptions));
 
             if (busOptions.Transport == BusTransport.RabbitMq && busOptions.RabbitMqUri is { Length: > 0 } uri)
             {
                 bus.UsingRabbitMq((context, cfg) =>
                 {
-                    cfg.Host(new Uri(uri));
+                    // Confirms on, explicitly: a publish returns only once the broker has the message, so
+                    // "stored, then announced" cannot lose the announcement in a client buffer.
+                    cfg.Host(new Uri(uri), h => h.PublisherConfirmation = true);
                     cfg.PrefetchCount = busOptions.PrefetchCount;
                     cfg.ConfigureEndpoints(context);
                 });
@@ -97,6 +111,35 @@ public static class PipelineHost
         }
 
         return services;
+    }
+
+    /// <summary>The failure policy and topology every receive endpoint gets, whatever the transport.</summary>
+    public static void ConfigureEndpoint(IReceiveEndpointConfigurator endpoint, BusOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(options);
+
+        // Transient faults (a busy store, a browser hiccup) get exponential back-off; what still fails lands in
+        // the endpoint's _error queue with MT-Fault-* headers (MassTransit's default). No delayed redelivery:
+        // on RabbitMQ it needs the delayed-message-exchange plugin, which Debian does not package.
+        endpoint.UseMessageRetry(r => r.Exponential(options.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+        if (options.ConcurrentMessageLimit is { } limit)
+        {
+            endpoint.ConcurrentMessageLimit = limit;
+        }
+
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = options.PrefetchCount;
+            if (options.QueueType == BusQueueType.Quorum)
+            {
+                rabbit.SetQuorumQueue();
+            }
+            else
+            {
+                rabbit.Durable = true;
+            }
+        }
     }
 
     private static BusOptions ReadBusOptions(IConfiguration configuration)
