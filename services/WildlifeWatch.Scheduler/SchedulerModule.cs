@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WildlifeWatch.Contracts;
 using WildlifeWatch.Hosting;
@@ -19,11 +20,15 @@ public sealed class SchedulerModule : IPipelineModule
             .Bind(configuration.GetSection(SchedulerOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => string.IsNullOrEmpty(o.SeedsFile) || File.Exists(o.SeedsFile), "Scheduler:SeedsFile names a file that does not exist.")
+            .Validate(o => o.RequeueMaxBackoff >= o.RequeueAfter, "Scheduler:RequeueMaxBackoff must not be shorter than Scheduler:RequeueAfter.")
             .ValidateOnStart();
         services.AddSingleton(sp => new UrlNormalizer(sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.ExtraTrackingParameters));
         services.AddHttpClient<RobotsCache>(http => http.DefaultRequestHeaders.UserAgent.ParseAdd("WildlifeTradeWatch/0.1"));
         services.AddScoped<CrawlPlanner>();
         services.AddHostedService<CrawlStarter>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<KnownCrawls>();
+        services.AddHostedService<FrontierSweeper>();
     }
 
     public void ConfigureConsumers(IBusRegistrationConfigurator bus)

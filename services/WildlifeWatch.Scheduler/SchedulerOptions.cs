@@ -20,6 +20,22 @@ public sealed class SchedulerOptions
 
     public TimeSpan RobotsCacheTtl { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>A frontier entry queued for longer than this is announced to the fetchers again (the lease of a request).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Scheduler:RequeueAfter must be between 00:00:01 and 1.00:00:00.")]
+    public TimeSpan RequeueAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The longest wait between two re-announcements of the same entry (the back-off doubles up to it).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "Scheduler:RequeueMaxBackoff must be between 00:00:01 and 7.00:00:00.")]
+    public TimeSpan RequeueMaxBackoff { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often the sweeper looks for stale entries.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Scheduler:SweepInterval must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>At most this many entries are announced again per crawl and sweep.</summary>
+    [Range(1, 100_000)]
+    public int MaxRequeuePerSweep { get; set; } = 500;
+
     /// <summary>Query parameters removed during normalization on top of the built-in tracking list.</summary>
     public List<string> ExtraTrackingParameters { get; set; } = [];
 }

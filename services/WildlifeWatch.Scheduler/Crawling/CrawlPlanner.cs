@@ -17,7 +17,8 @@ public sealed class CrawlPlanner(
     IPublishEndpoint publisher,
     UrlNormalizer normalizer,
     RobotsCache robots,
-    ILogger<CrawlPlanner> logger)
+    ILogger<CrawlPlanner> logger,
+    KnownCrawls? known = null)
 {
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, CrawlScope>> _scopes = new(StringComparer.Ordinal);
 
@@ -25,6 +26,7 @@ public sealed class CrawlPlanner(
     public async Task<int> StartAsync(string crawlId, SeedSet seeds, CancellationToken ct)
     {
         await store.CreateCrawlAsync(new Crawl(crawlId, DateTimeOffset.UtcNow, SeedsLoader.ToJson(seeds)), ct);
+        known?.Add(crawlId);
         var stored = await store.GetCrawlAsync(crawlId, ct)
             ?? throw new InvalidOperationException($"Crawl '{crawlId}' was not stored.");
         var scopes = ScopesFor(crawlId, SeedsLoader.FromJson(stored.SeedsJson));
@@ -48,8 +50,17 @@ public sealed class CrawlPlanner(
         return admitted.Count;
     }
 
-    public async Task<int> TakeLinksAsync(LinksDiscovered message, CancellationToken ct)
+    public Task<int> TakeLinksAsync(LinksDiscovered message, CancellationToken ct) => TakeLinksAsync(message, false, ct);
+
+    /// <summary>
+    /// Admits a page's new links and announces them. With <paramref name="mayBeRepeat"/> (a retry or a redelivery)
+    /// it also announces the page's links that are still queued: an earlier attempt may have admitted them and
+    /// died before publishing. Returns the number of newly admitted entries.
+    /// </summary>
+    public async Task<int> TakeLinksAsync(LinksDiscovered message, bool mayBeRepeat, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        known?.Add(message.CrawlId);
         var scopes = await ScopesForAsync(message.CrawlId, ct);
         var entries = new List<FrontierEntry>();
         var depth = message.SourceDepth + 1;
@@ -69,6 +80,16 @@ public sealed class CrawlPlanner(
 
         var admitted = await store.ExpandAsync(message.CrawlId, message.SourceNormalizedUrl, entries, ct);
         await AnnounceAsync(admitted, ct);
+        if (mayBeRepeat && entries.Count > admitted.Count)
+        {
+            var candidates = entries.Select(e => e.NormalizedUrl).Except(admitted.Select(a => a.NormalizedUrl), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+            var stillQueued = (await store.GetFrontierAsync(message.CrawlId, ct))
+                .Where(f => f.State == FrontierState.Queued && candidates.Contains(f.NormalizedUrl))
+                .ToList();
+            await AnnounceAsync(stillQueued, ct);
+            logger.LogInformation("Crawl {CrawlId}: repeated links of {Url}; announced {Count} still-queued entries again", message.CrawlId, message.SourceNormalizedUrl, stillQueued.Count);
+        }
+
         return admitted.Count;
     }
 
