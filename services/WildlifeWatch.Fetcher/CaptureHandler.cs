@@ -24,6 +24,10 @@ public sealed class CaptureHandler
     private readonly TimeProvider _time;
     private readonly ILogger<CaptureHandler> _logger;
 
+    // Requests for the same page in this process wait for each other: a re-announced request that arrives while
+    // the first is being captured then finds the capture instead of loading the page a second time.
+    private readonly KeyedGate _inFlight = new();
+
     public CaptureHandler(IPipelineStore store, IPageCapturer capturer, TimeProvider? time = null, ILogger<CaptureHandler>? logger = null)
     {
         _store = store;
@@ -41,6 +45,7 @@ public sealed class CaptureHandler
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(publisher);
         var captureId = CaptureIdFor(request.CrawlId, request.NormalizedUrl);
+        using var gate = await _inFlight.EnterAsync(captureId, ct);
 
         var existing = await _store.GetCaptureAsync(captureId, ct);
         if (existing is not null)
