@@ -34,6 +34,12 @@ internal static class Help
               verify    Re-hash the stored evidence of a crawl and report any mismatch.
                         --db PATH           SQLite file
                         --crawl-id ID       crawl to verify (default: the newest)
+              errors    List the messages in the pipeline's RabbitMQ _error queues (type, exception, time)
+                        without consuming them.
+                        --rabbitmq URI      broker (default: RABBITMQ_URI)
+                        --queue NAME        one queue (wtw.extractor.page-captured or its _error queue)
+                        --requeue           move the messages back to the queue they failed on
+                        --max N             at most N messages per queue (default 1000)
 
             Every setting is also read from appsettings.json and environment variables
             (for example Store__SqlitePath, Fetcher__ExecutablePath, PLAYWRIGHT_CHROMIUM_EXECUTABLE, RABBITMQ_URI).

@@ -7,6 +7,7 @@ var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     ["run"] = RunCommand.Options,
     ["demo"] = DemoCommand.Options,
     ["verify"] = VerifyCommand.Options,
+    ["errors"] = ErrorsCommand.Options,
 };
 
 using var cancel = new CancellationTokenSource();
@@ -24,6 +25,7 @@ try
         "run" => await RunCommand.ExecuteAsync(line, cancel.Token),
         "demo" => await DemoCommand.ExecuteAsync(line, cancel.Token),
         "verify" => await VerifyCommand.ExecuteAsync(line, cancel.Token),
+        "errors" => await ErrorsCommand.ExecuteAsync(line, cancel.Token),
         _ => Help.Print(),
     };
 }
