@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace WildlifeWatch.EndToEnd.Tests.Infrastructure;
 
 /// <summary>A service or CLI started as its own OS process, its output kept for the test's report.</summary>
-internal sealed class ChildProcess : IDisposable
+public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -70,6 +70,16 @@ internal sealed class ChildProcess : IDisposable
     }
 
     public string Tail(int lines) => string.Join(Environment.NewLine, _output.TakeLast(lines));
+
+    /// <summary>SIGTERM: the way an orchestrator asks a service to stop.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+    }
 
     public void Kill()
     {

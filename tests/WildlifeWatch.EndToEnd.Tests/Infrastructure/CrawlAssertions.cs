@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using WildlifeWatch.DemoMarketplace;
 using WildlifeWatch.Store;
 
@@ -55,5 +56,35 @@ internal static class CrawlAssertions
         Assert.That(precision, Is.GreaterThanOrEqualTo(0.9), $"precision; false positives: {string.Join(", ", falsePositives)}");
         Assert.That(recall, Is.GreaterThanOrEqualTo(0.9), $"recall; missed: {string.Join(", ", missed)}");
         Assert.That((double)quietDecoys / Math.Max(1, decoys.Count), Is.GreaterThanOrEqualTo(0.9), "share of decoys under the threshold");
+    }
+
+    /// <summary>Reads the SQLite file directly: one capture per page, one listing per capture and page, one score per listing, one alert per listing.</summary>
+    public static void AssertNoDuplicatesByKey(string databasePath, string crawlId)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly");
+        connection.Open();
+        IReadOnlyList<string> Duplicates(string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$crawl", crawlId);
+            using var reader = command.ExecuteReader();
+            var keys = new List<string>();
+            while (reader.Read())
+            {
+                keys.Add($"{reader.GetString(0)} x{reader.GetInt64(1)}");
+            }
+
+            return keys;
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Duplicates("SELECT normalized_url, COUNT(*) FROM captures WHERE crawl_id = $crawl GROUP BY normalized_url HAVING COUNT(*) > 1"), Is.Empty, "captures per page");
+            Assert.That(Duplicates("SELECT capture_id, COUNT(*) FROM listings WHERE crawl_id = $crawl GROUP BY capture_id HAVING COUNT(*) > 1"), Is.Empty, "listings per capture");
+            Assert.That(Duplicates("SELECT url, COUNT(*) FROM listings WHERE crawl_id = $crawl GROUP BY url HAVING COUNT(*) > 1"), Is.Empty, "listings per URL");
+            Assert.That(Duplicates("SELECT s.listing_id, COUNT(*) FROM scores s JOIN listings l ON l.id = s.listing_id WHERE l.crawl_id = $crawl GROUP BY s.listing_id HAVING COUNT(*) > 1"), Is.Empty, "scores per listing");
+            Assert.That(Duplicates("SELECT a.listing_id, COUNT(*) FROM alerts a JOIN listings l ON l.id = a.listing_id WHERE l.crawl_id = $crawl GROUP BY a.listing_id HAVING COUNT(*) > 1"), Is.Empty, "alerts per listing");
+        });
     }
 }

@@ -9,7 +9,7 @@ namespace WildlifeWatch.EndToEnd.Tests.Infrastructure;
 /// and the one richest in decoys, their pages and their listings. The expected listings are read from
 /// the site's JSON API, not from the crawler.
 /// </summary>
-internal sealed partial record DemoPart(IReadOnlyList<string> StartUrls, int MaxDepth, string IncludePatternsJson, IReadOnlyList<GroundTruthEntry> Expected)
+public sealed partial record DemoPart(IReadOnlyList<string> StartUrls, int MaxDepth, string IncludePatternsJson, IReadOnlyList<GroundTruthEntry> Expected)
 {
     public static async Task<DemoPart> ChooseAsync(DemoMarketplaceServer demo)
     {
