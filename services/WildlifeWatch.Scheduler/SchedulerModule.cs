@@ -7,6 +7,7 @@ using WildlifeWatch.Contracts;
 using WildlifeWatch.Hosting;
 using WildlifeWatch.Scheduler.Crawling;
 using WildlifeWatch.Scheduler.Seeds;
+using WildlifeWatch.Store;
 
 namespace WildlifeWatch.Scheduler;
 
@@ -29,6 +30,9 @@ public sealed class SchedulerModule : IPipelineModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KnownCrawls>();
         services.AddHostedService<FrontierSweeper>();
+
+        // The scheduler owns the crawl's lifecycle, so it also applies Store:RawCaptureRetentionDays.
+        services.AddHostedService<RetentionSweeper>();
     }
 
     public void ConfigureConsumers(IBusRegistrationConfigurator bus)

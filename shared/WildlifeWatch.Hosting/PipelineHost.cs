@@ -9,6 +9,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using WildlifeWatch.Store;
+using WildlifeWatch.Store.MongoDb;
 
 namespace WildlifeWatch.Hosting;
 
@@ -42,7 +43,7 @@ public static class PipelineHost
         }
 
         // The store starts first: consumers must never run against a store without its schema.
-        services.AddPipelineStore(configuration);
+        services.AddPipelineStore(configuration).AddMongoDbStoreProvider();
 
         foreach (var module in modules)
         {

@@ -30,6 +30,16 @@ public sealed class StoreOptions
 
     [Required]
     public string MongoDatabase { get; set; } = "wildlife-watch";
+
+    /// <summary>
+    /// Days to keep the raw artifacts of captures that raised no alert; 0 keeps them for ever. Alerted evidence
+    /// is never purged automatically, whatever this says.
+    /// </summary>
+    [Range(0, 36_500)]
+    public int RawCaptureRetentionDays { get; set; }
+
+    /// <summary>How often the retention sweep runs when retention is on.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(6);
 }
 
 /// <summary>Makes the stores of one provider; the SQLite one is built in, others come from their own package.</summary>
