@@ -31,9 +31,12 @@ internal static class Help
                         --verbose           log what every stage does
               demo      Serve the demo marketplace on 127.0.0.1 until Ctrl+C.
                         --port N            port (default 5080; 0 picks a free one)
-              verify    Re-hash the stored evidence of a crawl and report any mismatch.
-                        --db PATH           SQLite file
+              verify    Re-hash the stored evidence of a crawl and report any mismatch (recorded in the audit log).
+                        --db PATH           SQLite file (default: the store of Store:Provider, SQLite or MongoDB)
                         --crawl-id ID       crawl to verify (default: the newest)
+              purge     Delete the raw artifacts of settled captures that raised no alert (audited).
+                        --older-than-days N captures older than N days; alerted evidence is always kept
+                        --db PATH           SQLite file (default: the store of Store:Provider)
               errors    List the messages in the pipeline's RabbitMQ _error queues (type, exception, time)
                         without consuming them.
                         --rabbitmq URI      broker (default: RABBITMQ_URI)

@@ -8,6 +8,7 @@ var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     ["demo"] = DemoCommand.Options,
     ["verify"] = VerifyCommand.Options,
     ["errors"] = ErrorsCommand.Options,
+    ["purge"] = PurgeCommand.Options,
 };
 
 using var cancel = new CancellationTokenSource();
@@ -26,6 +27,7 @@ try
         "demo" => await DemoCommand.ExecuteAsync(line, cancel.Token),
         "verify" => await VerifyCommand.ExecuteAsync(line, cancel.Token),
         "errors" => await ErrorsCommand.ExecuteAsync(line, cancel.Token),
+        "purge" => await PurgeCommand.ExecuteAsync(line, cancel.Token),
         _ => Help.Print(),
     };
 }
