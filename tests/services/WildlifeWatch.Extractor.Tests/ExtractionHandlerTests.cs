@@ -3,6 +3,7 @@ using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Detection;
 using WildlifeWatch.Store;
 using WildlifeWatch.Store.Sqlite;
+using WildlifeWatch.TestSupport;
 
 namespace WildlifeWatch.Extractor.Tests;
 

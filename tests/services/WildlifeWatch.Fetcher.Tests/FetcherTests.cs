@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Store;
 using WildlifeWatch.Store.Sqlite;
+using WildlifeWatch.TestSupport;
 
 namespace WildlifeWatch.Fetcher.Tests;
 

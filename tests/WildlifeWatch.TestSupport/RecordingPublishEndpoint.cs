@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using MassTransit;
 
-namespace WildlifeWatch.Extractor.Tests;
+namespace WildlifeWatch.TestSupport;
 
 /// <summary>Records what a handler publishes, in order, instead of sending it anywhere.</summary>
-internal sealed class RecordingPublishEndpoint(Func<object, Task>? onPublish = null) : IPublishEndpoint
+public sealed class RecordingPublishEndpoint(Func<object, Task>? onPublish = null) : IPublishEndpoint
 {
     private readonly ConcurrentQueue<object> _messages = new();
 
