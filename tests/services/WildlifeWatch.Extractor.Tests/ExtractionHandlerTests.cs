@@ -19,28 +19,18 @@ public sealed class ExtractionHandlerTests
         </script></head><body><h1>Carved ivory bangle</h1></body></html>
         """;
 
-    private string _dbPath = null!;
+    private TemporaryStore _temporary = null!;
     private SqlitePipelineStore _store = null!;
 
     [SetUp]
     public async Task CreateStore()
     {
-        _dbPath = Path.Combine(Path.GetTempPath(), $"wtw-extractor-{Guid.NewGuid():N}.db");
-        _store = new SqlitePipelineStore(_dbPath);
-        await _store.InitializeAsync();
-        await _store.CreateCrawlAsync(new Crawl(CrawlId, DateTimeOffset.UtcNow, "[]"));
+        _temporary = await TemporaryStore.CreateAsync(CrawlId, "wtw-extractor");
+        _store = _temporary.Store;
     }
 
     [TearDown]
-    public void DeleteStore()
-    {
-        _store.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _dbPath, _dbPath + "-wal", _dbPath + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    public void DeleteStore() => _temporary.Dispose();
 
     [Test]
     public async Task Handler_stores_the_listing_with_lexicon_hits_then_publishes_it()

@@ -21,7 +21,7 @@ public sealed class FetcherTests
     private const string CrawlId = "crawl-test";
     private FixtureSite _site = null!;
     private BrowserSession _browser = null!;
-    private string _dbPath = null!;
+    private TemporaryStore _temporary = null!;
     private SqlitePipelineStore _store = null!;
 
     [OneTimeSetUp]
@@ -58,22 +58,12 @@ public sealed class FetcherTests
     [SetUp]
     public async Task CreateStore()
     {
-        _dbPath = Path.Combine(Path.GetTempPath(), $"wtw-fetcher-{Guid.NewGuid():N}.db");
-        _store = new SqlitePipelineStore(_dbPath);
-        await _store.InitializeAsync();
-        await _store.CreateCrawlAsync(new Crawl(CrawlId, DateTimeOffset.UtcNow, "[]"));
+        _temporary = await TemporaryStore.CreateAsync(CrawlId, "wtw-fetcher");
+        _store = _temporary.Store;
     }
 
     [TearDown]
-    public void DeleteStore()
-    {
-        _store.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _dbPath, _dbPath + "-wal", _dbPath + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    public void DeleteStore() => _temporary.Dispose();
 
     [Test]
     public async Task Fetcher_captures_text_that_only_a_script_renders()
