@@ -55,6 +55,7 @@ public sealed class MongoPipelineStore : IPipelineStore, IDisposable
     private IMongoCollection<BsonDocument> Audit => Collection(MongoSchema.AuditLog);
     private IMongoCollection<BsonDocument> Artifacts => Collection(MongoSchema.Artifacts);
     private IMongoCollection<BsonDocument> SchemaVersions => Collection(MongoSchema.SchemaVersions);
+    private IMongoCollection<BsonDocument> HostSlots => Collection(MongoSchema.HostSlots);
 
     public async Task InitializeAsync(CancellationToken ct = default)
     {
@@ -464,6 +465,42 @@ public sealed class MongoPipelineStore : IPipelineStore, IDisposable
     }
 
     private IMongoCollection<BsonDocument> Collection(string name) => Database.GetCollection<BsonDocument>(name);
+
+    public async Task<HostTurnOffer> TryTakeHostTurnAsync(string host, string holder, DateTimeOffset now, TimeSpan lease, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        var at = Time(now);
+        // Free (or abandoned) and due: one conditional upsert decides. When the document exists but the condition fails,
+        // the upsert's insert hits the _id and loses, which is the answer "not your turn".
+        var free = F.And(F.Eq("_id", host), F.Or(F.Eq("holder", BsonNull.Value), F.Lte("lease_until", at)), F.Lte("next_at", at));
+        var take = U.Set("holder", holder).Set("lease_until", Time(now + lease)).SetOnInsert("next_at", at);
+        try
+        {
+            var result = await HostSlots.UpdateOneAsync(free, take, new UpdateOptions { IsUpsert = true }, ct);
+            if (result.ModifiedCount == 1 || result.UpsertedId is not null)
+            {
+                return new HostTurnOffer(true, now, false);
+            }
+        }
+        catch (MongoWriteException e) when (e.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+        }
+
+        var slot = await HostSlots.Find(F.Eq("_id", host)).FirstOrDefaultAsync(ct);
+        if (slot is null)
+        {
+            // Ended and removed between our two calls cannot happen (slots are never deleted); ask again at once.
+            return new HostTurnOffer(false, now, false);
+        }
+
+        var held = !slot.GetValue("holder", BsonNull.Value).IsBsonNull && string.CompareOrdinal(slot["lease_until"].AsString, at) > 0;
+        return new HostTurnOffer(false, ParseTime(slot["next_at"]), held);
+    }
+
+    public Task EndHostTurnAsync(string host, string holder, DateTimeOffset nextAllowedAt, CancellationToken ct = default) =>
+        HostSlots.UpdateOneAsync(F.And(F.Eq("_id", host), F.Eq("holder", holder)),
+            U.Set("holder", BsonNull.Value).Set("lease_until", BsonNull.Value).Set("next_at", Time(nextAllowedAt)), cancellationToken: ct);
 
     /// <summary>
     /// Inserts <paramref name="document"/> unless a document has the equality <paramref name="key"/> (an upsert with

@@ -18,6 +18,9 @@ public static class MongoSchema
     public const string AuditLog = "audit_log";
     public const string SchemaVersions = "schema_versions";
 
+    /// <summary>Per-host politeness shared by fetcher replicas; one document per host, keyed by the host name.</summary>
+    public const string HostSlots = "host_slots";
+
     /// <summary>The artifact registry: one document per SHA-256, written only after its GridFS file is complete.</summary>
     public const string Artifacts = "artifacts";
 

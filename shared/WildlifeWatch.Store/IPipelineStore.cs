@@ -115,4 +115,16 @@ public interface IPipelineStore
     /// Evidence of an alerted listing is never purged.
     /// </summary>
     Task<PurgeResult> PurgeRawCapturesAsync(DateTimeOffset olderThan, CancellationToken ct = default);
+
+    // ---- Politeness shared by fetcher replicas.
+
+    /// <summary>
+    /// Takes the turn of <paramref name="host"/> for <paramref name="holder"/> when nobody holds it (or the holder's
+    /// lease ran out, as after a crash) and its next allowed time has come. One turn per host at a time across every
+    /// process that shares the store.
+    /// </summary>
+    Task<HostTurnOffer> TryTakeHostTurnAsync(string host, string holder, DateTimeOffset now, TimeSpan lease, CancellationToken ct = default);
+
+    /// <summary>Ends <paramref name="holder"/>'s turn of the host; nobody gets the next turn before <paramref name="nextAllowedAt"/>.</summary>
+    Task EndHostTurnAsync(string host, string holder, DateTimeOffset nextAllowedAt, CancellationToken ct = default);
 }

@@ -195,3 +195,9 @@ public static class ListingCursor
         }
     }
 }
+
+/// <summary>
+/// The answer to a fetcher asking for a host's turn: granted, or when to ask again. <see cref="HeldByOther"/> says that
+/// another fetcher is talking to the host now, so the next allowed time is not known until it answers.
+/// </summary>
+public sealed record HostTurnOffer(bool Granted, DateTimeOffset NextAllowedAt, bool HeldByOther);

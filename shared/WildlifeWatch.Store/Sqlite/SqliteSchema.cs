@@ -170,5 +170,14 @@ internal static class SqliteSchema
         CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         """,
+        """
+        -- Per-host politeness shared by every fetcher replica: who holds the host's turn, until when, and the
+        -- earliest time the next request to the host may be sent.
+        CREATE TABLE IF NOT EXISTS host_slots(
+            host TEXT PRIMARY KEY,
+            holder TEXT,
+            lease_until TEXT,
+            next_at TEXT NOT NULL);
+        """,
     ];
 }

@@ -353,6 +353,56 @@ public abstract class PipelineStoreContractTests
         Assert.That((page.Items.Count, page.NextCursor), Is.EqualTo((2, (string?)null)));
     }
 
+    // ---- Host turns shared by fetcher replicas
+
+    [Test]
+    public async Task A_host_turn_goes_to_one_holder_until_it_ends_then_waits_for_the_next_allowed_time()
+    {
+        var lease = TimeSpan.FromMinutes(1);
+        var first = await _store.TryTakeHostTurnAsync("shop.example", "a", T0, lease);
+        var second = await _store.TryTakeHostTurnAsync("shop.example", "b", T0.AddSeconds(1), lease);
+        var otherHost = await _store.TryTakeHostTurnAsync("other.example", "b", T0.AddSeconds(1), lease);
+        await _store.EndHostTurnAsync("shop.example", "a", T0.AddSeconds(5));
+        var tooEarly = await _store.TryTakeHostTurnAsync("shop.example", "b", T0.AddSeconds(4), lease);
+        var due = await _store.TryTakeHostTurnAsync("shop.example", "b", T0.AddSeconds(5), lease);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Granted, Is.True);
+            Assert.That(second, Is.EqualTo(new HostTurnOffer(false, T0, true)), "held by a");
+            Assert.That(otherHost.Granted, Is.True, "hosts are independent");
+            Assert.That(tooEarly, Is.EqualTo(new HostTurnOffer(false, T0.AddSeconds(5), false)));
+            Assert.That(due.Granted, Is.True);
+        });
+    }
+
+    [Test]
+    public async Task An_abandoned_host_turn_is_taken_over_when_its_lease_runs_out_and_the_old_holder_cannot_end_it()
+    {
+        await _store.TryTakeHostTurnAsync("shop.example", "crashed", T0, TimeSpan.FromSeconds(30));
+
+        var during = await _store.TryTakeHostTurnAsync("shop.example", "b", T0.AddSeconds(29), TimeSpan.FromSeconds(30));
+        var after = await _store.TryTakeHostTurnAsync("shop.example", "b", T0.AddSeconds(30), TimeSpan.FromSeconds(30));
+        await _store.EndHostTurnAsync("shop.example", "crashed", T0.AddSeconds(31));
+        var stillB = await _store.TryTakeHostTurnAsync("shop.example", "c", T0.AddSeconds(40), TimeSpan.FromSeconds(30));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(during.Granted, Is.False);
+            Assert.That(after.Granted, Is.True);
+            Assert.That(stillB.HeldByOther, Is.True, "a late end from the old holder does not free b's turn");
+        });
+    }
+
+    [Test]
+    public async Task Concurrent_requests_for_a_free_host_turn_grant_exactly_one()
+    {
+        var offers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => _store.TryTakeHostTurnAsync("shop.example", $"h{i}", T0, TimeSpan.FromMinutes(1)))));
+
+        Assert.That(offers.Count(o => o.Granted), Is.EqualTo(1));
+    }
+
     // ---- Labels, models, subscriptions, audit
 
     [Test]
