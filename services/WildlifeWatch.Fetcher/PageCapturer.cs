@@ -138,7 +138,7 @@ public sealed class PageCapturer : IPageCapturer
                 if (r.Request.IsNavigationRequest && r.Frame == page.MainFrame)
                 {
                     mainResponse = r;
-                    turn.Dispose();
+                    turn.Answered();
                 }
             };
 
@@ -148,7 +148,7 @@ public sealed class PageCapturer : IPageCapturer
             }
             finally
             {
-                turn.Dispose();
+                await turn.DisposeAsync();
             }
         }, ct);
     }

@@ -356,7 +356,7 @@ public sealed class FetcherTests
         var options = BaseOptions();
         configure?.Invoke(options);
         var wrapped = Options.Create(options);
-        var capturer = new PageCapturer(_browser, new HostPoliteness(wrapped), wrapped);
+        var capturer = new PageCapturer(_browser, new HostPoliteness(_store, wrapped), wrapped);
         return (new CaptureHandler(_store, capturer), new RecordingPublishEndpoint());
     }
 

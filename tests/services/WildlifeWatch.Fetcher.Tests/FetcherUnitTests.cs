@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WildlifeWatch.Store;
 using WildlifeWatch.Store.Sqlite;
+using WildlifeWatch.TestSupport;
 
 namespace WildlifeWatch.Fetcher.Tests;
 
@@ -95,18 +96,20 @@ public sealed class FetcherUnitTests
     [Test]
     public async Task Politeness_spaces_turns_for_one_host_from_its_last_response_and_not_across_hosts()
     {
-        var politeness = new HostPoliteness(Options.Create(new FetcherOptions { PerHostMinDelayMs = 300 }));
+        using var temporary = await TemporaryStore.CreateAsync("c1", "wtw-politeness");
+        var politeness = Politeness(temporary.Store, 300);
         var started = DateTimeOffset.UtcNow;
 
         var first = await politeness.WaitTurnAsync(new Uri("http://a.example/1"));
-        (await politeness.WaitTurnAsync(new Uri("http://b.example/1"))).Dispose();
+        await (await politeness.WaitTurnAsync(new Uri("http://b.example/1"))).DisposeAsync();
         var otherHost = DateTimeOffset.UtcNow - started;
         var second = politeness.WaitTurnAsync(new Uri("http://a.example:8080/2"));
         await Task.Delay(200);
         var waitedForResponse = !second.IsCompleted;
         var answeredAt = DateTimeOffset.UtcNow;
-        first.Dispose();
-        (await second).Dispose();
+        first.Answered();
+        await (await second).DisposeAsync();
+        await first.DisposeAsync();
         var afterAnswer = DateTimeOffset.UtcNow - answeredAt;
 
         Assert.Multiple(() =>
@@ -116,6 +119,36 @@ public sealed class FetcherUnitTests
             Assert.That(afterAnswer, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(290)));
         });
     }
+
+    [Test]
+    public async Task Politeness_holds_across_replicas_that_share_a_store()
+    {
+        // Two fetcher processes: two store instances on one database file, as replicas share one store.
+        using var temporary = await TemporaryStore.CreateAsync("c1", "wtw-politeness");
+        using var otherReplicaStore = new SqlitePipelineStore(temporary.DatabasePath);
+        var replicas = new[] { Politeness(temporary.Store, 150), Politeness(otherReplicaStore, 150) };
+        var turns = new System.Collections.Concurrent.ConcurrentQueue<(int Replica, DateTimeOffset Start, DateTimeOffset Answer)>();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            await using var turn = await replicas[i % 2].WaitTurnAsync(new Uri($"http://shop.example/{i}"));
+            var start = DateTimeOffset.UtcNow;
+            await Task.Delay(20);
+            var answer = DateTimeOffset.UtcNow;
+            turn.Answered();
+            turns.Enqueue((i % 2, start, answer));
+        }));
+
+        var ordered = turns.OrderBy(t => t.Start).ToList();
+        Assert.That(ordered.Select(t => t.Replica).Distinct().Count(), Is.EqualTo(2), "both replicas fetched");
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            Assert.That(ordered[i].Start - ordered[i - 1].Answer, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(149)), $"gap before turn {i + 1}");
+        }
+    }
+
+    private static HostPoliteness Politeness(IPipelineStore store, int delayMs) =>
+        new(store, Options.Create(new FetcherOptions { PerHostMinDelayMs = delayMs }));
 
     [Test]
     public async Task Fetcher_module_wires_the_capture_handler()
