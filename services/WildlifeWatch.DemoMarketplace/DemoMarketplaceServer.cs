@@ -36,6 +36,9 @@ public sealed class DemoMarketplaceServer : IAsyncDisposable
     /// <summary>Every path and query served so far, in arrival order (a snapshot).</summary>
     public IReadOnlyCollection<string> RequestedPaths => _site.Requested.ToArray();
 
+    /// <summary>Every request answered so far, with its times and who asked, in completion order (a snapshot).</summary>
+    public IReadOnlyList<DemoRequest> RequestLog => _site.Log.ToArray();
+
     public Uri ListingUrl(string id) => new(BaseUrl, $"item/{Uri.EscapeDataString(id)}");
 
     public static async Task<DemoMarketplaceServer> StartAsync(DemoMarketplaceOptions? options = null, CancellationToken ct = default)

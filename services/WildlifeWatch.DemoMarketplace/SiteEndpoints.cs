@@ -14,6 +14,7 @@ internal sealed class SiteState(Catalog catalog, int pageSize)
     public int PageSize { get; } = pageSize;
     public int Port { get; set; }
     public ConcurrentQueue<string> Requested { get; } = new();
+    public ConcurrentQueue<DemoRequest> Log { get; } = new();
 }
 
 internal static class SiteEndpoints
@@ -32,8 +33,14 @@ internal static class SiteEndpoints
 
         app.Use(async (context, next) =>
         {
-            site.Requested.Enqueue(context.Request.Path.Value + context.Request.QueryString.Value);
+            var path = context.Request.Path.Value + context.Request.QueryString.Value;
+            var arrived = DateTimeOffset.UtcNow;
+            site.Requested.Enqueue(path);
             await next(context);
+            // Browsers mark a page load (not its scripts, images or API calls) with Sec-Fetch-Mode: navigate.
+            site.Log.Enqueue(new DemoRequest(path, arrived, DateTimeOffset.UtcNow,
+                string.Equals(context.Request.Headers["Sec-Fetch-Mode"], "navigate", StringComparison.OrdinalIgnoreCase),
+                context.Request.Headers.UserAgent.ToString(), context.Response.StatusCode));
         });
 
         app.MapGet("/", () => Results.Content(Pages.Home(site, catalog.Categories, PopularSearches), Html));

@@ -325,6 +325,34 @@ public sealed partial class DemoMarketplaceServerTests
     }
 
     [Test]
+    public async Task RequestLog_records_times_user_agent_status_and_whether_a_request_was_a_page_load()
+    {
+        var page = $"/search?q=log-{Guid.NewGuid():N}";
+        using (var navigation = new HttpRequestMessage(HttpMethod.Get, page))
+        {
+            navigation.Headers.Add("Sec-Fetch-Mode", "navigate");
+            navigation.Headers.UserAgent.ParseAdd("replica-a/1.0");
+            using var response = await _http.SendAsync(navigation);
+        }
+
+        using (await _http.GetAsync("/static/app.js?log"))
+        {
+        }
+
+        var logged = _server.RequestLog.Single(r => r.PathAndQuery == page);
+        var script = _server.RequestLog.Single(r => r.PathAndQuery == "/static/app.js?log");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(logged.IsNavigation, Is.True);
+            Assert.That(logged.UserAgent, Does.StartWith("replica-a/1.0"));
+            Assert.That(logged.Status, Is.EqualTo(200));
+            Assert.That(logged.AnsweredAt, Is.GreaterThanOrEqualTo(logged.ArrivedAt));
+            Assert.That(script.IsNavigation, Is.False);
+            Assert.That(script.ArrivedAt, Is.GreaterThanOrEqualTo(logged.AnsweredAt));
+        }
+    }
+
+    [Test]
     public async Task RequestedPaths_is_safe_under_concurrent_requests()
     {
         var before = _server.RequestedPaths.Count;
