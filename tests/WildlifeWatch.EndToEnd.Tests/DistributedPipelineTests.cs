@@ -1,3 +1,4 @@
+using WildlifeWatch.Contracts;
 using WildlifeWatch.DemoMarketplace;
 using WildlifeWatch.EndToEnd.Tests.Infrastructure;
 using WildlifeWatch.Store.Sqlite;
@@ -28,5 +29,52 @@ public sealed class DistributedPipelineTests : DistributedPipelineBase
 
         AssertEveryServiceRuns();
         await CrawlAssertions.AssertCompleteAndAccurateAsync(store, "e2e-distributed", part.Expected);
+    }
+
+    [Test]
+    public async Task Two_fetcher_replicas_share_the_work_and_never_exceed_the_per_host_rate_at_the_site()
+    {
+        const int delayMs = 300;
+        await using var acquired = await Broker.AcquireAsync();
+        var broker = new { Uri = await IsolateAsync(acquired.Uri) };
+        await using var demo = await DemoMarketplaceServer.StartAsync(new DemoMarketplaceOptions { Port = 0 });
+        var part = await DemoPart.ChooseAsync(demo);
+        await ConfigureAsync(broker.Uri, part, "e2e-replicas", new Dictionary<string, string>
+        {
+            ["Fetcher__PerHostMinDelayMs"] = delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        await DeletePipelineQueuesAsync(broker.Uri);
+
+        // Each replica names itself in its user agent, so the site can tell who fetched what.
+        Start("Fetcher", new Dictionary<string, string> { ["Fetcher__UserAgent"] = "WildlifeTradeWatch-test replica-a" });
+        Start("Fetcher", new Dictionary<string, string> { ["Fetcher__UserAgent"] = "WildlifeTradeWatch-test replica-b" });
+        foreach (var service in Consumers.Where(c => c != "Fetcher"))
+        {
+            Start(service);
+        }
+
+        await WaitForQueuesAsync(broker.Uri, [QueueNames.FetcherRequests, QueueNames.ExtractorCaptures, QueueNames.ClassifierListings, QueueNames.AlertsScores]);
+        Start("Scheduler");
+
+        using var store = new SqlitePipelineStore(DatabasePath);
+        await WaitUntilIdleAsync(store, "e2e-replicas", TimeSpan.FromMinutes(8));
+        AssertEveryServiceRuns();
+        await CrawlAssertions.AssertCompleteAndAccurateAsync(store, "e2e-replicas", part.Expected);
+
+        var pageLoads = demo.RequestLog.Where(r => r.IsNavigation).OrderBy(r => r.ArrivedAt).ToList();
+        var byReplica = pageLoads.GroupBy(r => r.UserAgent.EndsWith("replica-a", StringComparison.Ordinal) ? "a" : r.UserAgent.EndsWith("replica-b", StringComparison.Ordinal) ? "b" : "?")
+            .ToDictionary(g => g.Key, g => g.Count());
+        TestContext.Out.WriteLine($"page loads: {pageLoads.Count}, by replica: {string.Join(", ", byReplica.Select(kv => $"{kv.Key}={kv.Value}"))}");
+        var gaps = pageLoads.Zip(pageLoads.Skip(1), (previous, next) => next.ArrivedAt - previous.AnsweredAt).ToList();
+        TestContext.Out.WriteLine($"smallest gap between a page's answer and the next page request: {gaps.Min().TotalMilliseconds:F0} ms");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(byReplica.Keys, Is.EquivalentTo(new[] { "a", "b" }), "every page load came from one of the two replicas, and both took a share");
+            Assert.That(byReplica.Values.Min(), Is.GreaterThanOrEqualTo(pageLoads.Count / 5), "each replica took a real share");
+            // The fetcher counts the delay from the answer it received, which is after the server wrote it; a few
+            // milliseconds of slack cover the loopback hop and clock reads, not a second request.
+            Assert.That(gaps, Has.All.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(delayMs - 15)), "per-host spacing at the site");
+        }
     }
 }
