@@ -42,6 +42,30 @@ public sealed class BusOptions
     /// <summary>Immediate retries of a failing message before it goes to the error queue.</summary>
     [Range(0, 20)]
     public int RetryLimit { get; set; } = 5;
+
+    /// <summary>
+    /// Delays before each redelivery of a message whose immediate retries all failed, separated by ';' (for example
+    /// <c>00:00:30;00:02:00;00:10:00</c>): they carry a message through an outage longer than the retries last, and only
+    /// then does it go to the error queue. Empty turns redelivery off.
+    /// </summary>
+    public string RedeliveryIntervals { get; set; } = "00:00:30;00:02:00;00:10:00";
+
+    /// <summary>
+    /// The broker has the <c>rabbitmq_delayed_message_exchange</c> plugin, which delayed redelivery needs on RabbitMQ
+    /// (Debian's rabbitmq-server does not ship it). Off: RabbitMQ endpoints have immediate retries only.
+    /// </summary>
+    public bool DelayedExchange { get; set; }
+
+    /// <summary>Whether messages are redelivered later on this transport, given the settings.</summary>
+    public bool RedeliversLater => ParseRedeliveryIntervals(RedeliveryIntervals).Length > 0 && (Transport == BusTransport.InMemory || DelayedExchange);
+
+    /// <summary>Reads <see cref="RedeliveryIntervals"/>; throws <see cref="FormatException"/> naming the bad entry.</summary>
+    public static TimeSpan[] ParseRedeliveryIntervals(string? text) =>
+        (text ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => TimeSpan.TryParse(part, System.Globalization.CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero && t <= TimeSpan.FromDays(1)
+                ? t
+                : throw new FormatException($"Bus:RedeliveryIntervals entry '{part}' is not a time span between 00:00:00 and 1.00:00:00 (hh:mm:ss)."))
+            .ToArray();
 }
 
 public sealed class BusOptionsValidator : IValidateOptions<BusOptions>
@@ -53,6 +77,15 @@ public sealed class BusOptionsValidator : IValidateOptions<BusOptions>
         {
             return ValidateOptionsResult.Fail(
                 $"Bus:ConcurrentMessageLimit ({limit}) is above Bus:PrefetchCount ({options.PrefetchCount}): the endpoint could never have that many messages.");
+        }
+
+        try
+        {
+            BusOptions.ParseRedeliveryIntervals(options.RedeliveryIntervals);
+        }
+        catch (FormatException e)
+        {
+            return ValidateOptionsResult.Fail(e.Message);
         }
 
         if (options.Transport != BusTransport.RabbitMq)

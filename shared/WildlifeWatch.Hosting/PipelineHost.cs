@@ -92,12 +92,21 @@ public static class PipelineHost
                     // "stored, then announced" cannot lose the announcement in a client buffer.
                     cfg.Host(new Uri(uri), h => h.PublisherConfirmation = true);
                     cfg.PrefetchCount = busOptions.PrefetchCount;
+                    if (busOptions.RedeliversLater)
+                    {
+                        cfg.UseDelayedMessageScheduler();
+                    }
+
                     cfg.ConfigureEndpoints(context);
                 });
             }
             else
             {
-                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                bus.UsingInMemory((context, cfg) =>
+                {
+                    cfg.UseDelayedMessageScheduler();
+                    cfg.ConfigureEndpoints(context);
+                });
             }
         });
 
@@ -120,9 +129,16 @@ public static class PipelineHost
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(options);
 
-        // Transient faults (a busy store, a browser hiccup) get exponential back-off; what still fails lands in
-        // the endpoint's _error queue with MT-Fault-* headers (MassTransit's default). No delayed redelivery:
-        // on RabbitMQ it needs the delayed-message-exchange plugin, which Debian does not package.
+        // Transient faults (a busy store, a browser hiccup) get exponential back-off; a message that outlasts them is
+        // redelivered later, after each configured interval (an outage of the store or a site); what still fails lands
+        // in the endpoint's _error queue with MT-Fault-* headers (MassTransit's default). On RabbitMQ, redelivery later
+        // needs the delayed-message-exchange plugin, so it is on only where the operator says the broker has it.
+        if (options.RedeliversLater)
+        {
+            var intervals = BusOptions.ParseRedeliveryIntervals(options.RedeliveryIntervals);
+            endpoint.UseDelayedRedelivery(r => r.Intervals(intervals));
+        }
+
         endpoint.UseMessageRetry(r => r.Exponential(options.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
         if (options.ConcurrentMessageLimit is { } limit)
         {

@@ -48,6 +48,12 @@ internal static class RunCommand
             ["Logging:LogLevel:MassTransit"] = line.Flag("verbose") ? "Information" : "Warning",
             ["Logging:LogLevel:Microsoft"] = "Warning",
         };
+        if (Environment.GetEnvironmentVariable("Bus__RedeliveryIntervals") is null)
+        {
+            // A one-shot run waits for its last message: a redelivery ten minutes later would hold the whole run.
+            overrides["Bus:RedeliveryIntervals"] = "00:00:05;00:00:30";
+        }
+
         if (line.String("db") is { } db)
         {
             overrides["Store:SqlitePath"] = db;
