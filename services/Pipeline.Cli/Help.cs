@@ -37,6 +37,20 @@ internal static class Help
               purge     Delete the raw artifacts of settled captures that raised no alert (audited).
                         --older-than-days N captures older than N days; alerted evidence is always kept
                         --db PATH           SQLite file (default: the store of Store:Provider)
+              show      One listing with its lexicon hits, scores, alert and evidence hashes (the view is audited).
+                        --listing ID        the listing
+                        --db PATH           SQLite file (default: the store of Store:Provider)
+              export    Write an evidence package: a ZIP with each listing's captures (HTML, text, screenshot,
+                        capture manifest), its extracted JSON, a manifest with the SHA-256 of every file and
+                        the capture times, and the audit trail. Evidence whose hash no longer matches is refused.
+                        --listing ID[,ID]   listings to export
+                        --alerted           every alerted listing of the crawl (with --crawl-id, default newest)
+                        --output FILE.zip   the package (--force replaces an existing file)
+                        --case NAME         case name recorded in the manifest and the audit log
+                        --db PATH           SQLite file (default: the store of Store:Provider)
+              verify-package  Check an evidence package against its manifest.
+                        --package FILE.zip  the package
+                        --expect-sha256 HEX the manifest hash handed over with the package
               errors    List the messages in the pipeline's RabbitMQ _error queues (type, exception, time)
                         without consuming them.
                         --rabbitmq URI      broker (default: RABBITMQ_URI)

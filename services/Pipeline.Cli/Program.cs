@@ -9,6 +9,9 @@ var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     ["verify"] = VerifyCommand.Options,
     ["errors"] = ErrorsCommand.Options,
     ["purge"] = PurgeCommand.Options,
+    ["show"] = ShowCommand.Options,
+    ["export"] = ExportCommand.Options,
+    ["verify-package"] = ExportCommand.VerifyOptions,
 };
 
 using var cancel = new CancellationTokenSource();
@@ -28,6 +31,9 @@ try
         "verify" => await VerifyCommand.ExecuteAsync(line, cancel.Token),
         "errors" => await ErrorsCommand.ExecuteAsync(line, cancel.Token),
         "purge" => await PurgeCommand.ExecuteAsync(line, cancel.Token),
+        "show" => await ShowCommand.ExecuteAsync(line, cancel.Token),
+        "export" => await ExportCommand.ExecuteAsync(line, cancel.Token),
+        "verify-package" => ExportCommand.Verify(line),
         _ => Help.Print(),
     };
 }

@@ -75,6 +75,51 @@ public sealed class EvidenceCommandTests
         Assert.That(output, Does.Contain("--older-than-days"));
     }
 
+    [Test]
+    public async Task Show_export_and_verify_package_audit_the_view_and_export_and_catch_a_changed_package()
+    {
+        using (var store = new SqlitePipelineStore(_db))
+        {
+            var alerted = _capture with { Id = "cap2", Url = "http://127.0.0.1/item/7", NormalizedUrl = "http://127.0.0.1/item/7", FinalUrl = "http://127.0.0.1/item/7" };
+            await store.AddCaptureAsync(alerted);
+            await store.CompleteExtractionAsync("cap2", new Listing("item-7", "c1", "cap2", alerted.Url, "Rhino horn cup", "Antique", 5000m, "EUR", "s-1", [],
+                [new WildlifeWatch.Contracts.V1.LexiconHit("rhino horn", "en", "Rhinocerotidae", "I", "rhinoceroses", "horn", false, 0, 10)], DateTimeOffset.UtcNow));
+            await store.AddScoreAsync(new Score("item-7", "c1", "m1", 0.97, DateTimeOffset.UtcNow));
+            await store.CompleteAlertDecisionAsync("item-7", "m1", new Alert("a-7", "item-7", "c1", 0.97, 0.5, "m1", WildlifeWatch.Contracts.V1.AlertSeverity.High, "rhinoceroses", "127.0.0.1", DateTimeOffset.UtcNow));
+        }
+
+        var package = Path.Combine(_directory, "case.zip");
+        var (showExit, shown) = await RunAsync("show", "--db", _db, "--listing", "item-7");
+        var (exportExit, exported) = await RunAsync("export", "--db", _db, "--alerted", "--output", package, "--case", "op-horn");
+        var (verifyExit, verified) = await RunAsync("verify-package", "--package", package);
+        var manifestSha = System.Text.RegularExpressions.Regex.Match(exported, "Manifest SHA-256 ([0-9a-f]{64})").Groups[1].Value;
+        using (var zip = System.IO.Compression.ZipFile.Open(package, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            using var writer = new StreamWriter(zip.GetEntry("listings/item-7/listing.json")!.Open());
+            writer.BaseStream.Position = 10;
+            writer.Write('X');
+        }
+
+        var (tamperedExit, tampered) = await RunAsync("verify-package", "--package", package, "--expect-sha256", manifestSha);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(showExit, Is.Zero, shown);
+            Assert.That(shown, Does.Contain("Rhino horn cup").And.Contain(_capture.ScreenshotSha256).And.Contain("CITES App. I"));
+            Assert.That(exportExit, Is.Zero, exported);
+            Assert.That(manifestSha, Has.Length.EqualTo(64), exported);
+            Assert.That(verifyExit, Is.Zero, verified);
+            Assert.That(verified, Does.Contain("0 problems"));
+            Assert.That(tamperedExit, Is.EqualTo(4), tampered);
+            Assert.That(tampered, Does.Contain("MISMATCH listings/item-7/listing.json"));
+        }
+
+        using var reopened = new SqlitePipelineStore(_db);
+        var audit = await reopened.GetAuditAsync(subject: "item-7");
+        Assert.That(audit.Select(a => a.Action), Is.EqualTo(new[] { "view", "export" }));
+        Assert.That(audit[1].Details, Does.Contain(manifestSha).And.Contain("op-horn"));
+    }
+
     private async Task<(int Exit, string Output)> RunAsync(params string[] args)
     {
         using var cli = ChildProcess.StartDotnet("pipeline", Repository.ServiceDll("Pipeline.Cli", "pipeline"), args, new Dictionary<string, string>(), _directory);
