@@ -21,7 +21,7 @@ public sealed class AlertHandler(IPipelineStore store, AlertDecider decider, IPu
         logger.LogInformation("Alert {Severity} {Score:F2} {SpeciesGroup} {Url}", alert.Severity, alert.Score, alert.SpeciesGroup, scored.Url);
         await publisher.Publish(new AlertRaised(
             scored.CorrelationId, scored.CrawlId, alert.Id, scored.ListingId, scored.Url, listing?.Title ?? string.Empty,
-            alert.Score, alert.ModelVersion, alert.Severity, alert.SpeciesGroup, alert.Platform, alert.RaisedAt), ct);
+            alert.Score, alert.ModelVersion, alert.Severity, alert.SpeciesGroup, alert.Platform, alert.RaisedAt, listing?.Country), ct);
         return true;
     }
 }

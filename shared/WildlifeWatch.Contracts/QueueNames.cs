@@ -12,9 +12,13 @@ public static class QueueNames
     public const string ExtractorCaptures = "wtw.extractor.page-captured";
     public const string ClassifierListings = "wtw.classifier.listing-extracted";
     public const string AlertsScores = "wtw.alerts.listing-scored";
+    public const string AlertsWebhooks = "wtw.alerts.webhooks";
+
+    /// <summary>Prefix of the investigators' durable subscription queues (<c>pipeline alerts subscribe</c>), not pipeline stages.</summary>
+    public const string SubscriptionPrefix = "wtw.alerts.sub.";
 
     public static IReadOnlyList<string> All { get; } =
     [
-        SchedulerLinks, SchedulerFailures, FetcherRequests, ExtractorCaptures, ClassifierListings, AlertsScores,
+        SchedulerLinks, SchedulerFailures, FetcherRequests, ExtractorCaptures, ClassifierListings, AlertsScores, AlertsWebhooks,
     ];
 }

@@ -8,6 +8,8 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using WildlifeWatch.Contracts;
+using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Store;
 using WildlifeWatch.Store.MongoDb;
 
@@ -92,6 +94,11 @@ public static class PipelineHost
                     // "stored, then announced" cannot lose the announcement in a client buffer.
                     cfg.Host(new Uri(uri), h => h.PublisherConfirmation = true);
                     cfg.PrefetchCount = busOptions.PrefetchCount;
+
+                    // Alerts fan out by topic, so each subscriber's queue receives only what its patterns select.
+                    cfg.Message<AlertRaised>(m => m.SetEntityName(AlertRouting.Exchange));
+                    cfg.Publish<AlertRaised>(p => p.ExchangeType = RabbitMQ.Client.ExchangeType.Topic);
+                    cfg.Send<AlertRaised>(s => s.UseRoutingKeyFormatter(c => AlertRouting.RoutingKey(c.Message)));
                     if (busOptions.RedeliversLater)
                     {
                         cfg.UseDelayedMessageScheduler();

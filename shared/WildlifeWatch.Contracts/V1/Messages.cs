@@ -115,4 +115,5 @@ public sealed record AlertRaised(
     AlertSeverity Severity,
     string SpeciesGroup,
     string Platform,
-    DateTimeOffset RaisedAt) : IPipelineMessage;
+    DateTimeOffset RaisedAt,
+    string? Country = null) : IPipelineMessage;
