@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WildlifeWatch.Alerts.Webhooks;
 using WildlifeWatch.Contracts;
 using WildlifeWatch.Hosting;
 
@@ -20,8 +21,12 @@ public sealed class AlertsModule : IPipelineModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AlertDecider>();
         services.AddScoped<AlertHandler>();
+        services.AddSingleton<WebhookDispatcher>();
     }
 
-    public void ConfigureConsumers(IBusRegistrationConfigurator bus) =>
+    public void ConfigureConsumers(IBusRegistrationConfigurator bus)
+    {
         bus.AddConsumer<RaiseAlertForScore>().Endpoint(e => e.Name = QueueNames.AlertsScores);
+        bus.AddConsumer<DeliverAlertToWebhooks, DeliverAlertToWebhooksDefinition>();
+    }
 }
