@@ -51,6 +51,15 @@ internal static class Help
               verify-package  Check an evidence package against its manifest.
                         --package FILE.zip  the package
                         --expect-sha256 HEX the manifest hash handed over with the package
+              alerts subscribe  Create or reuse a durable alert queue bound by a filter, and print its alerts.
+                        --species GROUP     species group (elephants, rhinoceroses, pangolins, ...); default any
+                        --min-severity S    low, medium, high or critical (default low)
+                        --country CC        --platform HOST   only alerts of that country / marketplace
+                        --name NAME         subscription name (default: made from the filter)
+                        --replace           drop and recreate the queue (to narrow an existing filter)
+                        --max N             stop after N alerts   --idle-seconds S  stop after S s without one
+                        --no-tail           only create the subscription
+                        --rabbitmq URI      broker (default: RABBITMQ_URI)
               errors    List the messages in the pipeline's RabbitMQ _error queues (type, exception, time)
                         without consuming them.
                         --rabbitmq URI      broker (default: RABBITMQ_URI)

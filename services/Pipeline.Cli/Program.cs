@@ -12,6 +12,7 @@ var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     ["show"] = ShowCommand.Options,
     ["export"] = ExportCommand.Options,
     ["verify-package"] = ExportCommand.VerifyOptions,
+    [AlertsCommand.SubscribeVerb] = AlertsCommand.Options,
 };
 
 using var cancel = new CancellationTokenSource();
@@ -23,7 +24,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    var line = CommandLine.Parse(args, verbs);
+    var line = CommandLine.Parse(AlertsCommand.Normalize(args), verbs);
     return line.Verb switch
     {
         "run" => await RunCommand.ExecuteAsync(line, cancel.Token),
@@ -34,6 +35,7 @@ try
         "show" => await ShowCommand.ExecuteAsync(line, cancel.Token),
         "export" => await ExportCommand.ExecuteAsync(line, cancel.Token),
         "verify-package" => ExportCommand.Verify(line),
+        AlertsCommand.SubscribeVerb => await AlertsCommand.SubscribeAsync(line, cancel.Token),
         _ => Help.Print(),
     };
 }

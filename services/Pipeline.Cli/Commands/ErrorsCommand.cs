@@ -52,12 +52,12 @@ internal static class ErrorsCommand
     }
 
     /// <summary>--rabbitmq, else RABBITMQ_URI; an amqp(s) address either way.</summary>
-    public static Uri BrokerUri(string? option, string? environment)
+    public static Uri BrokerUri(string? option, string? environment, string verb = "errors")
     {
         var text = string.IsNullOrWhiteSpace(option) ? environment : option;
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new UsageException("'errors' needs the broker: pass --rabbitmq amqp://user:pass@host:5672/ or set RABBITMQ_URI.");
+            throw new UsageException($"'{verb}' needs the broker: pass --rabbitmq amqp://user:pass@host:5672/ or set RABBITMQ_URI.");
         }
 
         return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps"
