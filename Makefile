@@ -4,7 +4,7 @@ DOTNET ?= dotnet
 CLI = services/Pipeline.Cli/bin/$(CONFIGURATION)/net10.0/pipeline.dll
 ARGS ?=
 
-.PHONY: all build run serve demo test test-unit verify clean browser
+.PHONY: all build run serve demo test test-unit verify clean browser bench bench-bus bench-store bench-report
 
 all: build
 
@@ -36,6 +36,19 @@ test: build
 # Only the tests that need no server and no browser.
 test-unit: build
 	CONFIGURATION=$(CONFIGURATION) tests/run-tests.sh --filter "TestCategory!=Chromium&TestCategory!=RabbitMq"
+
+# Every benchmark, then artifacts/bench/results.json and docs/benchmarks.md. Loopback only; bounded in time.
+BENCH = $(DOTNET) run -c $(CONFIGURATION) --no-build --project
+bench: build bench-store bench-bus bench-report
+
+bench-store:
+	$(BENCH) benchmarks/WildlifeWatch.Benchmarks.Store -- --count $${BENCH_STORE_COUNT:-1000000}
+
+bench-bus:
+	@bash -c '. .ci/prepare && $(BENCH) benchmarks/WildlifeWatch.Benchmarks.Bus -- --count $${BENCH_BUS_COUNT:-100000}'
+
+bench-report:
+	$(BENCH) benchmarks/WildlifeWatch.Benchmarks.Report
 
 clean:
 	$(DOTNET) clean Pipeline.sln -c $(CONFIGURATION) -nologo -v q

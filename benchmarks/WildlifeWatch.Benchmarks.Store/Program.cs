@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using WildlifeWatch.Benchmarks;
 using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Store;
 using WildlifeWatch.Store.Sqlite;
@@ -120,10 +121,18 @@ try
         platform.Add(sw.Elapsed.TotalMilliseconds);
     }
 
-    Report("first page", first);
-    Report($"deep pages ({deep.Count} random positions, by cursor)", deep);
-    Report("platform+country+score first page", platform);
-    Console.WriteLine($"Database size: {new FileInfo(dbPath).Length / 1024.0 / 1024.0:N0} MiB");
+    var firstP95 = Report("first page", first);
+    var deepP95 = Report($"deep pages ({deep.Count} random positions, by cursor)", deep);
+    var platformP95 = Report("platform+country+score first page", platform);
+    var sizeMiB = new FileInfo(dbPath).Length / 1024.0 / 1024.0;
+    Console.WriteLine($"Database size: {sizeMiB:N0} MiB");
+    BenchReport.Save("store", [
+        new Figure("store", $"SQLite import of {written:N0} listings (+ captures, scores)", Math.Round(rate), "listings/s"),
+        new Figure("store", "list query p95, first page (species + score)", Math.Round(firstP95, 2), "ms"),
+        new Figure("store", "list query p95, deep pages by cursor", Math.Round(deepP95, 2), "ms"),
+        new Figure("store", "list query p95, platform + country + score", Math.Round(platformP95, 2), "ms"),
+        new Figure("store", $"database size at {written:N0} listings", Math.Round(sizeMiB), "MiB"),
+    ]);
 
     void Check(ListingPage page, int from)
     {
@@ -143,11 +152,12 @@ finally
     }
 }
 
-static void Report(string name, List<double> ms)
+static double Report(string name, List<double> ms)
 {
     ms.Sort();
     double P(double q) => ms[Math.Min(ms.Count - 1, (int)Math.Ceiling(q * ms.Count) - 1)];
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-55} n={ms.Count,4}  p50 {P(0.50),7:F2} ms  p95 {P(0.95),7:F2} ms  max {ms[^1],7:F2} ms"));
+    return P(0.95);
 }
 
 internal sealed record Options(int Count, int Batch, int Pages, int PageSize, int MaxSeconds, string? Db, bool Keep)

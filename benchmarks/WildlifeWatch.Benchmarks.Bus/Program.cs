@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using WildlifeWatch.Benchmarks;
+using WildlifeWatch.Benchmarks.Bus;
+using WildlifeWatch.Hosting;
+
+// The bus: N small messages published (with publisher confirms) and consumed (same prefetch) through MassTransit over
+// RabbitMQ as the services configure it, through the raw RabbitMQ.Client 7 (the limit), and through MassTransit's
+// in-memory transport. Loopback broker only.
+// Usage: dotnet run -c Release --project benchmarks/WildlifeWatch.Benchmarks.Bus -- [--count N] [--runs N] [--prefetch N] [--in-flight N] [--rabbitmq URI]
+var options = BusBenchOptions.Parse(args);
+Console.WriteLine($"Bus benchmark: {options.Count:N0} messages per run, prefetch {options.Prefetch}, {options.InFlight} publishes in flight, broker {options.Broker.Host}:{options.Broker.Port}.");
+
+var figures = new List<Figure>();
+var raw = (await Runs.MeasureAsync(1, options.Runs, run => RawClient.RunAsync(options, run), "raw RabbitMQ.Client")).ToFigure("bus", "raw RabbitMQ.Client 7 over RabbitMQ", "msg/s");
+var massTransit = (await Runs.MeasureAsync(1, options.Runs, run => MassTransitBench.RunAsync(options, run, inMemory: false), "MassTransit over RabbitMQ")).ToFigure("bus", "MassTransit over RabbitMQ", "msg/s");
+var inMemory = (await Runs.MeasureAsync(1, options.Runs, run => MassTransitBench.RunAsync(options, run, inMemory: true), "MassTransit in-memory")).ToFigure("bus", "MassTransit in-memory transport", "msg/s");
+figures.Add(massTransit.Against("raw RabbitMQ.Client 7", raw) with { Target = ">= 0.5" });
+figures.Add(raw);
+figures.Add(inMemory);
+BenchReport.Save("bus", figures);
+
+internal sealed record BusBenchOptions(int Count, int Runs, ushort Prefetch, int InFlight, Uri Broker)
+{
+    public static BusBenchOptions Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault();
+        int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var broker = new Uri(Value("rabbitmq") ?? Environment.GetEnvironmentVariable("RABBITMQ_URI") ?? "amqp://guest:guest@127.0.0.1:5672/");
+        // Benchmarks aim at loopback only: never load someone else's broker.
+        if (!System.Net.IPAddress.TryParse(broker.Host, out var address) ? broker.Host != "localhost" : !System.Net.IPAddress.IsLoopback(address))
+        {
+            throw new ArgumentException($"The bus benchmark runs against a loopback broker only, not {broker.Host}.");
+        }
+
+        return new BusBenchOptions(Int("count", 100_000), Int("runs", 3), (ushort)Int("prefetch", 16), Int("in-flight", 100), broker);
+    }
+}
+
+internal static class Publishing
+{
+    /// <summary>Publishes <paramref name="count"/> messages keeping at most <paramref name="inFlight"/> unconfirmed.</summary>
+    public static async Task PublishAllAsync(int count, int inFlight, Func<int, Task> publish)
+    {
+        using var window = new SemaphoreSlim(inFlight);
+        var pending = new List<Task>(count);
+        for (var i = 0; i < count; i++)
+        {
+            await window.WaitAsync();
+            var sequence = i;
+            pending.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await publish(sequence);
+                }
+                finally
+                {
+                    window.Release();
+                }
+            }));
+        }
+
+        await Task.WhenAll(pending);
+    }
+
+    public static async Task WaitAsync(TaskCompletionSource done, int count, Func<int> received)
+    {
+        var finished = await Task.WhenAny(done.Task, Task.Delay(TimeSpan.FromMinutes(5)));
+        if (finished != done.Task)
+        {
+            throw new TimeoutException($"only {received()} of {count} messages arrived within 5 minutes");
+        }
+    }
+}
+
+internal static class RawClient
+{
+    public static async Task<double> RunAsync(BusBenchOptions o, int run)
+    {
+        var queue = $"wtw.bench.raw.{Environment.ProcessId}.{run}";
+        var factory = new ConnectionFactory { Uri = o.Broker, ClientProvidedName = "wtw bench raw" };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var consumerChannel = await connection.CreateChannelAsync();
+        await using var publisher = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await consumerChannel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await consumerChannel.BasicQosAsync(0, o.Prefetch, false);
+        var received = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var consumer = new AsyncEventingBasicConsumer(consumerChannel);
+        consumer.ReceivedAsync += async (sender, delivery) =>
+        {
+            // Read the message as a consumer would before acknowledging it.
+            _ = System.Text.Json.JsonSerializer.Deserialize<BenchPing>(delivery.Body.Span)?.Sequence;
+            await consumerChannel.BasicAckAsync(delivery.DeliveryTag, false);
+            if (Interlocked.Increment(ref received) == o.Count)
+            {
+                done.TrySetResult();
+            }
+        };
+        await consumerChannel.BasicConsumeAsync(queue, autoAck: false, consumer);
+
+        var properties = new BasicProperties { Persistent = true, ContentType = "application/json" };
+        var clock = Stopwatch.StartNew();
+        await Publishing.PublishAllAsync(o.Count, o.InFlight, async i =>
+        {
+            var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new BenchPing(i, "listing scored"));
+            await publisher.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, body);
+        });
+        await Publishing.WaitAsync(done, o.Count, () => Volatile.Read(ref received));
+        var rate = o.Count / clock.Elapsed.TotalSeconds;
+        await consumerChannel.QueueDeleteAsync(queue);
+        return rate;
+    }
+}
+
+internal static class MassTransitBench
+{
+    public static async Task<double> RunAsync(BusBenchOptions o, int run, bool inMemory)
+    {
+        var counter = new Counter(o.Count);
+        var queue = $"wtw.bench.mt.{Environment.ProcessId}.{run}.{(inMemory ? "mem" : "rmq")}";
+        // The services' own hosting: the same endpoint policy (retry, prefetch, durable queues, confirms).
+        var builder = PipelineHost.CreateBuilder([], new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = inMemory ? "InMemory" : "RabbitMq",
+            ["Bus:RabbitMqUri"] = o.Broker.AbsoluteUri,
+            ["Bus:PrefetchCount"] = o.Prefetch.ToString(CultureInfo.InvariantCulture),
+            ["Store:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"wtw-bench-bus-{Environment.ProcessId}.db"),
+            ["Logging:LogLevel:Default"] = "Warning",
+        }, new BenchModule(queue, counter));
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var bus = host.Services.GetRequiredService<IBus>();
+            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
+            var clock = Stopwatch.StartNew();
+            await Publishing.PublishAllAsync(o.Count, o.InFlight, i => endpoint.Send(new BenchPing(i, "listing scored")));
+            await Publishing.WaitAsync(counter.Done, o.Count, () => counter.Received);
+            return o.Count / clock.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await host.StopAsync();
+            if (!inMemory)
+            {
+                var factory = new ConnectionFactory { Uri = o.Broker };
+                await using var connection = await factory.CreateConnectionAsync();
+                await using var channel = await connection.CreateChannelAsync();
+                await channel.QueueDeleteAsync(queue);
+            }
+        }
+    }
+
+    public sealed class Counter(int expected)
+    {
+        private int _received;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Received => Volatile.Read(ref _received);
+
+        public void Add()
+        {
+            if (Interlocked.Increment(ref _received) == expected)
+            {
+                Done.TrySetResult();
+            }
+        }
+    }
+
+    public sealed class CountPing(Counter counter) : IConsumer<BenchPing>
+    {
+        public Task Consume(ConsumeContext<BenchPing> context)
+        {
+            counter.Add();
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class BenchModule(string queue, Counter counter) : IPipelineModule
+    {
+        public string Name => "bench";
+
+        public void ConfigureServices(IServiceCollection services, IConfiguration configuration) => services.AddSingleton(counter);
+
+        public void ConfigureConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<CountPing>().Endpoint(e => e.Name = queue);
+    }
+}
