@@ -120,6 +120,48 @@ public sealed class MongoPipelineStore : IPipelineStore, IDisposable
         (await Frontier.Find(F.Eq("crawl_id", crawlId)).Sort(S.Ascending("enqueued_at").Ascending("normalized_url")).ToListAsync(ct))
             .Select(ToFrontier).ToList();
 
+    public async Task<IReadOnlyList<FrontierEntry>> ReleaseAsync(string crawlId, int maxInFlight, DateTimeOffset now, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
+        var queued = F.And(F.Eq("crawl_id", crawlId), F.Eq("state", (int)FrontierState.Queued));
+        var inFlight = F.And(queued, F.Ne("released_at", BsonNull.Value));
+        var released = new List<FrontierEntry>();
+        var waiting = F.And(queued, F.Eq("released_at", BsonNull.Value));
+        var order = S.Descending("priority").Ascending("enqueued_at").Ascending("normalized_url");
+        // One entry per atomic find-and-modify, so a racing replica never releases the same entry twice; counting again
+        // before each keeps racing replicas' overshoot to about one entry each.
+        while (await Frontier.CountDocumentsAsync(inFlight, cancellationToken: ct) < maxInFlight)
+        {
+            var entry = await Frontier.FindOneAndUpdateAsync(waiting, U.Set("released_at", Time(now)),
+                new FindOneAndUpdateOptions<BsonDocument> { Sort = order, ReturnDocument = ReturnDocument.After }, ct);
+            if (entry is null)
+            {
+                break;
+            }
+
+            released.Add(ToFrontier(entry));
+        }
+
+        return released;
+    }
+
+    public async Task<string?> FindEarlierSameContentAsync(string crawlId, string normalizedUrl, CancellationToken ct = default)
+    {
+        var mine = await Captures.Find(F.And(F.Eq("crawl_id", crawlId), F.Eq("normalized_url", normalizedUrl)))
+            .Sort(S.Descending("captured_at").Descending("_id")).FirstOrDefaultAsync(ct);
+        if (mine is null)
+        {
+            return null;
+        }
+
+        var at = mine["captured_at"].AsString;
+        var earlier = F.Or(F.Lt("captured_at", at), F.And(F.Eq("captured_at", at), F.Lt("_id", mine["_id"].AsString)));
+        var other = await Captures.Find(F.And(F.Eq("text_sha256", mine["text_sha256"].AsString), F.Eq("crawl_id", crawlId),
+                F.Ne("normalized_url", normalizedUrl), earlier))
+            .Sort(S.Ascending("captured_at").Ascending("_id")).FirstOrDefaultAsync(ct);
+        return other?["normalized_url"].AsString;
+    }
+
     public async Task<string> PutArtifactAsync(ReadOnlyMemory<byte> content, string mediaType, CancellationToken ct = default)
     {
         var sha = Hashing.Sha256Hex(content.Span);

@@ -34,7 +34,15 @@ public static class MongoSchema
     internal static readonly (int Version, string Description, Func<IMongoDatabase, CancellationToken, Task> Apply)[] Migrations =
     [
         (1, "collections and indexes of the first release", EnsureIndexesAsync),
+        (2, "frontier entries admitted before priorities count as released when admitted", ReleaseOldFrontierAsync),
     ];
+
+    // Idempotent: only entries without the field are touched.
+    private static Task ReleaseOldFrontierAsync(IMongoDatabase db, CancellationToken ct) =>
+        db.GetCollection<BsonDocument>(Frontier).UpdateManyAsync(
+            Builders<BsonDocument>.Filter.Exists("released_at", false),
+            Builders<BsonDocument>.Update.Pipeline(new BsonDocument[] { new("$set", new BsonDocument { { "released_at", "$enqueued_at" }, { "priority", 0.0 } }) }),
+            cancellationToken: ct);
 
     /// <summary>Creates every index (idempotent: an existing index with the same name and keys is left alone).</summary>
     internal static async Task EnsureIndexesAsync(IMongoDatabase db, CancellationToken ct)
@@ -50,7 +58,8 @@ public static class MongoSchema
             Index(keys.Ascending("crawl_id").Ascending("normalized_url"), "ux_crawl_url", unique: true),
             Index(keys.Ascending("crawl_id").Ascending("state"), "ix_crawl_state"),
             Index(keys.Ascending("state").Ascending("enqueued_at"), "ix_due"),
-            Index(keys.Ascending("host").Ascending("state").Ascending("enqueued_at"), "ix_host_due"));
+            Index(keys.Ascending("host").Ascending("state").Ascending("enqueued_at"), "ix_host_due"),
+            Index(keys.Ascending("crawl_id").Ascending("state").Ascending("released_at").Descending("priority").Ascending("enqueued_at"), "ix_release"));
         await Create(Captures,
             Index(keys.Ascending("crawl_id").Ascending("captured_at"), "ix_crawl_captured"),
             Index(keys.Ascending("crawl_id").Ascending("extracted_at"), "ix_crawl_extracted"),

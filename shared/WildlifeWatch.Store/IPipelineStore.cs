@@ -27,6 +27,19 @@ public interface IPipelineStore
 
     Task<IReadOnlyList<FrontierEntry>> GetFrontierAsync(string crawlId, CancellationToken ct = default);
 
+    /// <summary>
+    /// Releases the crawl's waiting entries (queued, not released) with the highest priority (then oldest, then URL) until
+    /// <paramref name="maxInFlight"/> entries are released and still queued; marks them released at <paramref name="now"/>
+    /// and returns them in that order. Replicas racing on one crawl may overshoot the bound by their number.
+    /// </summary>
+    Task<IReadOnlyList<FrontierEntry>> ReleaseAsync(string crawlId, int maxInFlight, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>
+    /// The normalized URL of another capture of the crawl, taken earlier, whose visible text is the same as that of the
+    /// latest capture of <paramref name="normalizedUrl"/>; null when that capture's content is new in the crawl (or there is none).
+    /// </summary>
+    Task<string?> FindEarlierSameContentAsync(string crawlId, string normalizedUrl, CancellationToken ct = default);
+
     /// <summary>Stores an artifact addressed by its SHA-256 (lower-case hex) and returns that hash.</summary>
     Task<string> PutArtifactAsync(ReadOnlyMemory<byte> content, string mediaType, CancellationToken ct = default);
 

@@ -14,6 +14,10 @@ public enum FrontierState
 
 public sealed record Crawl(string Id, DateTimeOffset StartedAt, string SeedsJson);
 
+/// <summary>
+/// A URL of a crawl. <see cref="Priority"/> orders the release to the fetchers (higher first); <see cref="ReleasedAt"/> is
+/// when the scheduler announced it (null: admitted, waiting for its turn).
+/// </summary>
 public sealed record FrontierEntry(
     string CrawlId,
     string NormalizedUrl,
@@ -22,7 +26,9 @@ public sealed record FrontierEntry(
     int Depth,
     FrontierState State,
     DateTimeOffset EnqueuedAt,
-    string? Error = null);
+    string? Error = null,
+    double Priority = 0,
+    DateTimeOffset? ReleasedAt = null);
 
 /// <summary>An immutable record of one fetch: what the browser saw, when, and the hash of each artifact.</summary>
 public sealed record Capture(

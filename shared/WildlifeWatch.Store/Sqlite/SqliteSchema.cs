@@ -179,5 +179,13 @@ internal static class SqliteSchema
             lease_until TEXT,
             next_at TEXT NOT NULL);
         """,
+        // The scheduler's frontier: priorities released in order, a bounded number in flight. Rows from before were
+        // announced when admitted, so they count as released then.
+        """
+        ALTER TABLE frontier ADD COLUMN priority REAL NOT NULL DEFAULT 0;
+        ALTER TABLE frontier ADD COLUMN released_at TEXT;
+        UPDATE frontier SET released_at = enqueued_at;
+        CREATE INDEX IF NOT EXISTS ix_frontier_release ON frontier(crawl_id, state, released_at, priority DESC, enqueued_at);
+        """,
     ];
 }
