@@ -18,6 +18,9 @@ public static class MongoSchema
     public const string AuditLog = "audit_log";
     public const string SchemaVersions = "schema_versions";
 
+    /// <summary>Listing pages watched across crawls for their removal; one document per normalized URL (the _id).</summary>
+    public const string WatchedListings = "watched_listings";
+
     /// <summary>Per-host politeness shared by fetcher replicas; one document per host, keyed by the host name.</summary>
     public const string HostSlots = "host_slots";
 
@@ -95,5 +98,8 @@ public static class MongoSchema
             Index(keys.Ascending("subject").Ascending("at").Ascending("_id"), "ix_subject_at"),
             Index(keys.Ascending("actor").Ascending("at").Ascending("_id"), "ix_actor_at"));
         await Create(Artifacts, Index(keys.Ascending("last_put_at"), "ix_last_put"));
+        await Create(WatchedListings,
+            Index(keys.Ascending("platform").Ascending("first_seen_at"), "ix_platform_first_seen"),
+            Index(keys.Ascending("removed_at").Ascending("last_seen_at"), "ix_due"));
     }
 }

@@ -207,3 +207,24 @@ public static class ListingCursor
 /// another fetcher is talking to the host now, so the next allowed time is not known until it answers.
 /// </summary>
 public sealed record HostTurnOffer(bool Granted, DateTimeOffset NextAllowedAt, bool HeldByOther);
+
+/// <summary>
+/// A listing page the scheduler watches across crawls (keyed by normalized URL): when it was first and last seen, and
+/// when it was found removed (404/410, an "item removed" text, a redirect to a search or home page) and why.
+/// </summary>
+public sealed record WatchedListing(
+    string NormalizedUrl,
+    string Platform,
+    string SeedId,
+    string FirstCrawlId,
+    DateTimeOffset FirstSeenAt,
+    DateTimeOffset LastSeenAt,
+    DateTimeOffset? RemovedAt = null,
+    string? RemovalReason = null)
+{
+    /// <summary>When the first alert on a capture of this URL was raised, if any (filled by <see cref="IPipelineStore.GetWatchedListingsAsync"/>).</summary>
+    public DateTimeOffset? AlertedAt { get; init; }
+
+    /// <summary>From first sighting to removal: what a takedown request is followed up by.</summary>
+    public TimeSpan? TimeToRemoval => RemovedAt - FirstSeenAt;
+}

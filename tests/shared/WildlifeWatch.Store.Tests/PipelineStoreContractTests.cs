@@ -139,6 +139,60 @@ public abstract class PipelineStoreContractTests
     }
 
     [Test]
+    public async Task A_watched_listing_keeps_its_first_sighting_and_its_removal_and_reports_its_first_alert()
+    {
+        var capture = await NewCaptureAsync("c1", "cap1", "http://a:8080/item/1");
+        await _store.AddCaptureAsync(capture);
+        await _store.CompleteExtractionAsync("cap1", NewListing("l1", "c1", "cap1"));
+        await _store.AddScoreAsync(new Score("l1", "c1", "m1", 0.9, T0));
+        await _store.CompleteAlertDecisionAsync("l1", "m1", NewAlert("l1", "c1") with { RaisedAt = T0.AddMinutes(5) });
+
+        await _store.RecordListingSeenAsync("http://a:8080/item/1", "seed", "c1", T0);
+        await _store.RecordListingSeenAsync("http://a:8080/item/1", "seed", "c2", T0.AddDays(1));
+        await _store.RecordListingSeenAsync("http://a:8080/item/1", "seed", "c0", T0.AddDays(-1).AddHours(12));
+        await _store.RecordListingSeenAsync("http://b/item/2", "seed", "c1", T0);
+        var removed = await _store.MarkListingRemovedAsync("http://a:8080/item/1", T0.AddDays(3), "HTTP 410");
+        var again = await _store.MarkListingRemovedAsync("http://a:8080/item/1", T0.AddDays(4), "HTTP 404");
+        var unknown = await _store.MarkListingRemovedAsync("http://a/never-seen", T0, "HTTP 404");
+
+        Assert.That((removed, again, unknown), Is.EqualTo((true, false, false)));
+        var watched = await _store.GetWatchedListingsAsync("a:8080");
+        Assert.That(watched, Has.Count.EqualTo(1));
+        var w = watched[0];
+        Assert.That((w.Platform, w.FirstCrawlId, w.FirstSeenAt, w.LastSeenAt), Is.EqualTo(("a:8080", "c1", T0.AddDays(-1).AddHours(12), T0.AddDays(1))));
+        Assert.That((w.RemovedAt, w.RemovalReason, w.AlertedAt), Is.EqualTo(((DateTimeOffset?)T0.AddDays(3), "HTTP 410", (DateTimeOffset?)T0.AddMinutes(5))));
+        Assert.That(w.TimeToRemoval, Is.EqualTo(TimeSpan.FromDays(3.5)));
+        Assert.That((await _store.GetWatchedListingsAsync(removedOnly: true)).Select(x => x.NormalizedUrl), Is.EqualTo(new[] { "http://a:8080/item/1" }));
+        Assert.That((await _store.GetWatchedListingsAsync()).Select(x => (x.NormalizedUrl, x.AlertedAt)),
+            Is.EqualTo(new[] { ("http://a:8080/item/1", (DateTimeOffset?)T0.AddMinutes(5)), ("http://b/item/2", null) }));
+    }
+
+    [Test]
+    public async Task A_listing_seen_online_after_its_removal_is_reinstated()
+    {
+        await _store.RecordListingSeenAsync("http://a/item/1", "seed", "c1", T0);
+        await _store.MarkListingRemovedAsync("http://a/item/1", T0.AddDays(1), "marker");
+        await _store.RecordListingSeenAsync("http://a/item/1", "seed", "c1", T0.AddHours(12));
+        var stillRemoved = (await _store.GetWatchedListingsAsync()).Single().RemovedAt;
+
+        await _store.RecordListingSeenAsync("http://a/item/1", "seed", "c2", T0.AddDays(2));
+
+        Assert.That(stillRemoved, Is.EqualTo(T0.AddDays(1)), "a sighting from before the removal changes nothing");
+        Assert.That((await _store.GetWatchedListingsAsync()).Single().RemovedAt, Is.Null);
+    }
+
+    [Test]
+    public async Task The_latest_capture_of_a_url_in_a_crawl_is_found()
+    {
+        var first = await NewCaptureAsync("c1", "cap1", "http://a/item/1", tag: "old");
+        var later = (await NewCaptureAsync("c1", "cap2", "http://a/item/1", createCrawl: false, tag: "new")) with { CapturedAt = first.CapturedAt.AddMinutes(1) };
+        await _store.AddCapturesAsync([first, later]);
+
+        Assert.That((await _store.GetLatestCaptureAsync("c1", "http://a/item/1"))?.Id, Is.EqualTo("cap2"));
+        Assert.That(await _store.GetLatestCaptureAsync("c2", "http://a/item/1"), Is.Null);
+    }
+
+    [Test]
     public async Task A_failed_fetch_keeps_its_reason()
     {
         await _store.CreateCrawlAsync(NewCrawl("c1"));
