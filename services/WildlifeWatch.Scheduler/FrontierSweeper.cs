@@ -25,12 +25,7 @@ public sealed class FrontierSweeper(
     {
         var settings = options.Value;
         var sweep = new FrontierSweep(settings.RequeueAfter, settings.RequeueMaxBackoff, settings.MaxRequeuePerSweep);
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-        {
-            await started.Task;
-        }
+        await HostStarted.WaitAsync(lifetime, stoppingToken);
 
         using var timer = new PeriodicTimer(settings.SweepInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))

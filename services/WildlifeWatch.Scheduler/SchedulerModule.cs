@@ -46,6 +46,8 @@ public sealed class SchedulerModule : IPipelineModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KnownCrawls>();
         services.AddHostedService<FrontierSweeper>();
+        services.AddSingleton<RevisitPlanner>();
+        services.AddHostedService(sp => sp.GetRequiredService<RevisitPlanner>());
 
         // The scheduler owns the crawl's lifecycle, so it also applies Store:RawCaptureRetentionDays.
         services.AddHostedService<RetentionSweeper>();

@@ -53,6 +53,14 @@ public sealed class SchedulerOptions
     [Range(0, 1_000_000)]
     public int MaxSitemapUrls { get; set; } = 10_000;
 
+    /// <summary>How often the scheduler looks for watched listings due for a revisit (seeds with a <c>revisitInterval</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Scheduler:RevisitCheckInterval must be between 00:00:01 and 1.00:00:00.")]
+    public TimeSpan RevisitCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Listings of one seed revisited in one revisit crawl (the least recently seen first).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxRevisitsPerSeed { get; set; } = 5_000;
+
     /// <summary>Sitemap files (indexes included) read for one seed.</summary>
     [Range(1, 10_000)]
     public int MaxSitemapFiles { get; set; } = 50;

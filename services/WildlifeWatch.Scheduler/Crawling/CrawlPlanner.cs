@@ -58,7 +58,7 @@ public sealed class CrawlPlanner(
         }
 
         await ReleaseAsync(crawlId, ct);
-        logger.LogInformation("Crawl {CrawlId}: {Admitted} start and sitemap URLs admitted of {Seeds} seeds", crawlId, admitted, scopes.Count);
+        logger.LogInformation("Crawl {CrawlId}: {Admitted} start URLs admitted (sitemap pages included) of {Seeds} seeds", crawlId, admitted, scopes.Count);
         return admitted;
     }
 
@@ -99,6 +99,11 @@ public sealed class CrawlPlanner(
             }
         }
 
+        if (scope is not null)
+        {
+            await WatchListingAsync(message.CrawlId, scope, message.SourceNormalizedUrl, ct);
+        }
+
         var admitted = await store.ExpandAsync(message.CrawlId, message.SourceNormalizedUrl, entries, ct);
         await ReleaseAsync(message.CrawlId, ct);
         if (mayBeRepeat && entries.Count > admitted.Count)
@@ -117,6 +122,12 @@ public sealed class CrawlPlanner(
     public async Task RecordFailureAsync(FetchFailed message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (RemovalDetector.FromStatus(message.Status) is { } removal
+            && await store.MarkListingRemovedAsync(message.NormalizedUrl, message.FailedAt, removal, ct))
+        {
+            logger.LogInformation("Crawl {CrawlId}: watched listing {Url} is gone ({Reason})", message.CrawlId, message.NormalizedUrl, removal);
+        }
+
         await store.MarkFailedAsync(message.CrawlId, message.NormalizedUrl, message.Reason, ct);
         await ReleaseAsync(message.CrawlId, ct);
     }
@@ -127,6 +138,29 @@ public sealed class CrawlPlanner(
         var released = await store.ReleaseAsync(crawlId, _options.MaxInFlightPerCrawl, _time.GetUtcNow(), ct);
         await AnnounceAsync(released, ct);
         return released.Count;
+    }
+
+    /// <summary>A captured listing page is watched: seen online, or found removed (a removal text, a redirect to search or home).</summary>
+    private async Task WatchListingAsync(string crawlId, CrawlScope scope, string normalizedUrl, CancellationToken ct)
+    {
+        var url = new Uri(normalizedUrl);
+        if (!scope.IsListing(url) || await store.GetLatestCaptureAsync(crawlId, normalizedUrl, ct) is not { } capture)
+        {
+            return;
+        }
+
+        var text = await store.GetArtifactAsync(capture.TextSha256, ct) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : string.Empty;
+        if (RemovalDetector.FromCapture(url, new Uri(capture.FinalUrl), text, scope.Seed.RemovedMarkers) is { } removal)
+        {
+            if (await store.MarkListingRemovedAsync(normalizedUrl, capture.CapturedAt, removal, ct))
+            {
+                logger.LogInformation("Crawl {CrawlId}: watched listing {Url} is gone ({Reason})", crawlId, normalizedUrl, removal);
+            }
+
+            return;
+        }
+
+        await store.RecordListingSeenAsync(normalizedUrl, scope.Seed.Id, crawlId, capture.CapturedAt, ct);
     }
 
     private async Task<int> AdmitSitemapsAsync(string crawlId, CrawlScope scope, CancellationToken ct)

@@ -47,6 +47,9 @@ public sealed class Seed
     /// <summary>Read the sitemaps that robots.txt names with <c>Sitemap:</c> lines.</summary>
     public bool UseRobotsSitemaps { get; set; } = true;
 
+    /// <summary>Texts that say a listing was taken down ("item removed"); empty uses the multilingual defaults.</summary>
+    public List<string> RemovedMarkers { get; set; } = [];
+
     /// <summary>Login-free session cookies a site needs to show its listings (a region or age gate, a consent choice).</summary>
     public List<SeedCookie> Cookies { get; set; } = [];
 

@@ -33,7 +33,9 @@ public sealed class PlannerHarness : IAsyncDisposable
 
     public CrawlPlanner Planner { get; }
 
-    public static async Task<PlannerHarness> StartAsync(HttpClient http, Action<SchedulerOptions>? configure = null)
+    public IServiceProvider Services => _services;
+
+    public static async Task<PlannerHarness> StartAsync(HttpClient http, Action<SchedulerOptions>? configure = null, TimeProvider? time = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "wtw-planner-" + Guid.NewGuid().ToString("N"));
         var store = new SqlitePipelineStore(Path.Combine(directory, "pipeline.db"));
@@ -48,6 +50,8 @@ public sealed class PlannerHarness : IAsyncDisposable
             .AddSingleton<SitemapReader>()
             .AddSingleton<ILexiconMatcher>(LexiconMatcher.LoadDefault())
             .AddSingleton<LinkScorer>()
+            .AddSingleton(time ?? TimeProvider.System)
+            .AddSingleton<KnownCrawls>()
             .AddScoped<CrawlPlanner>()
             .Configure<SchedulerOptions>(o => configure?.Invoke(o))
             .BuildServiceProvider(validateScopes: true);
