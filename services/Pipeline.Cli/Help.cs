@@ -37,6 +37,11 @@ internal static class Help
               purge     Delete the raw artifacts of settled captures that raised no alert (audited).
                         --older-than-days N captures older than N days; alerted evidence is always kept
                         --db PATH           SQLite file (default: the store of Store:Provider)
+              removals  Time to removal of watched listings per platform: first seen, first alert, removal time
+                        and reason (404/410, "item removed" text, redirect to search or home); audited.
+                        --platform HOST     one platform (host, with :port when not the default)
+                        --removed-only      only the listings found removed
+                        --db PATH           SQLite file (default: the store of Store:Provider)
               errors    List the messages in the pipeline's RabbitMQ _error queues (type, exception, time)
                         without consuming them.
                         --rabbitmq URI      broker (default: RABBITMQ_URI)

@@ -9,6 +9,7 @@ var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     ["verify"] = VerifyCommand.Options,
     ["errors"] = ErrorsCommand.Options,
     ["purge"] = PurgeCommand.Options,
+    ["removals"] = RemovalsCommand.Options,
 };
 
 using var cancel = new CancellationTokenSource();
@@ -28,6 +29,7 @@ try
         "verify" => await VerifyCommand.ExecuteAsync(line, cancel.Token),
         "errors" => await ErrorsCommand.ExecuteAsync(line, cancel.Token),
         "purge" => await PurgeCommand.ExecuteAsync(line, cancel.Token),
+        "removals" => await RemovalsCommand.ExecuteAsync(line, cancel.Token),
         _ => Help.Print(),
     };
 }
