@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WildlifeWatch.Scheduler.Crawling;
@@ -16,7 +15,7 @@ public sealed class RevisitPlannerTests
     public async Task Listings_not_seen_for_the_revisit_interval_are_captured_again_in_a_revisit_crawl_of_their_own()
     {
         var clock = new ManualClock(T0);
-        using var http = new HttpClient(new NoRobots());
+        using var http = new HttpClient(new NotFoundHandler());
         await using var harness = await PlannerHarness.StartAsync(http, time: clock);
         var seeds = new SeedSet
         {
@@ -49,24 +48,5 @@ public sealed class RevisitPlannerTests
 
     private static RevisitPlanner Revisits(PlannerHarness harness, TimeProvider clock) => new(
         harness.Store, harness.Services.GetRequiredService<IServiceScopeFactory>(), harness.Services.GetRequiredService<KnownCrawls>(),
-        Options.Create(new SchedulerOptions()), new NeverStarted(), clock, NullLogger<RevisitPlanner>.Instance);
-
-    private sealed class NoRobots : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.NotFound));
-    }
-
-    private sealed class NeverStarted : IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-
-        public void StopApplication()
-        {
-        }
-    }
+        Options.Create(new SchedulerOptions()), new StartedLifetime(), clock, NullLogger<RevisitPlanner>.Instance);
 }

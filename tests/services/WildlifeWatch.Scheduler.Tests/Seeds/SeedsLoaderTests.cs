@@ -125,6 +125,21 @@ public sealed class SeedsLoaderTests
     }
 
     [Test]
+    public void Every_seeds_file_the_project_ships_loads()
+    {
+        var folder = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (folder is not null && !Directory.Exists(Path.Combine(folder.FullName, "deploy", "seeds")))
+        {
+            folder = folder.Parent;
+        }
+
+        var files = Directory.GetFiles(Path.Combine(folder!.FullName, "deploy", "seeds"), "*.yaml");
+
+        Assert.That(files, Is.Not.Empty);
+        Assert.That(files.Select(f => SeedsLoader.Load(f).Seeds.Count), Is.All.GreaterThan(0));
+    }
+
+    [Test]
     public void A_missing_file_is_named()
     {
         var error = Assert.Throws<SeedsFileException>(() => SeedsLoader.Load("no/such/seeds.yaml"));
