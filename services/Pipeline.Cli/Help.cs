@@ -60,6 +60,11 @@ internal static class Help
                         --max N             stop after N alerts   --idle-seconds S  stop after S s without one
                         --no-tail           only create the subscription
                         --rabbitmq URI      broker (default: RABBITMQ_URI)
+              removals  Time to removal of watched listings per platform: first seen, first alert, removal time
+                        and reason (404/410, "item removed" text, redirect to search or home); audited.
+                        --platform HOST     one platform (host, with :port when not the default)
+                        --removed-only      only the listings found removed
+                        --db PATH           SQLite file (default: the store of Store:Provider)
               errors    List the messages in the pipeline's RabbitMQ _error queues (type, exception, time)
                         without consuming them.
                         --rabbitmq URI      broker (default: RABBITMQ_URI)

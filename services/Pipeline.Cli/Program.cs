@@ -13,6 +13,7 @@ var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     ["export"] = ExportCommand.Options,
     ["verify-package"] = ExportCommand.VerifyOptions,
     [AlertsCommand.SubscribeVerb] = AlertsCommand.Options,
+    ["removals"] = RemovalsCommand.Options,
 };
 
 using var cancel = new CancellationTokenSource();
@@ -36,6 +37,7 @@ try
         "export" => await ExportCommand.ExecuteAsync(line, cancel.Token),
         "verify-package" => ExportCommand.Verify(line),
         AlertsCommand.SubscribeVerb => await AlertsCommand.SubscribeAsync(line, cancel.Token),
+        "removals" => await RemovalsCommand.ExecuteAsync(line, cancel.Token),
         _ => Help.Print(),
     };
 }

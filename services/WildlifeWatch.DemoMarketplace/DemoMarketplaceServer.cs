@@ -10,6 +10,15 @@ using Microsoft.Extensions.Logging;
 
 namespace WildlifeWatch.DemoMarketplace;
 
+/// <summary>How a demo listing disappears: 404, 410, a "removed" notice on the page (200), or a redirect to a search.</summary>
+public enum ListingRemoval
+{
+    NotFound,
+    Gone,
+    RemovedNotice,
+    RedirectToSearch,
+}
+
 /// <summary>
 /// A fake marketplace served by Kestrel on a loopback address inside the caller's process.
 /// Listing content is rendered by JavaScript from a JSON API, so only a script-running crawler sees it.
@@ -40,6 +49,20 @@ public sealed class DemoMarketplaceServer : IAsyncDisposable
     public IReadOnlyList<DemoRequest> RequestLog => _site.Log.ToArray();
 
     public Uri ListingUrl(string id) => new(BaseUrl, $"item/{Uri.EscapeDataString(id)}");
+
+    /// <summary>The sitemap index (listings in a gzip sitemap, navigation pages in a plain one); robots.txt does not name it.</summary>
+    public Uri SitemapUrl => new(BaseUrl, "sitemap.xml");
+
+    /// <summary>Takes a listing down the way marketplaces do, so tests can watch its removal be noticed.</summary>
+    public void RemoveListing(string id, ListingRemoval how)
+    {
+        if (!_site.Catalog.ById.ContainsKey(id))
+        {
+            throw new ArgumentException($"The demo marketplace has no listing '{id}'.", nameof(id));
+        }
+
+        _site.Removed[id] = how;
+    }
 
     public static async Task<DemoMarketplaceServer> StartAsync(DemoMarketplaceOptions? options = null, CancellationToken ct = default)
     {

@@ -15,6 +15,7 @@ internal sealed class SiteState(Catalog catalog, int pageSize)
     public int Port { get; set; }
     public ConcurrentQueue<string> Requested { get; } = new();
     public ConcurrentQueue<DemoRequest> Log { get; } = new();
+    public ConcurrentDictionary<string, ListingRemoval> Removed { get; } = new(StringComparer.Ordinal);
 }
 
 internal static class SiteEndpoints
@@ -64,7 +65,21 @@ internal static class SiteEndpoints
         });
 
         app.MapGet("/item/{id}", (string id) =>
-            catalog.ById.ContainsKey(id) ? Results.Content(Pages.Shell(site, "item", $"Listing – {Pages.SiteName}"), Html) : NotFound(site));
+        {
+            if (!catalog.ById.TryGetValue(id, out var listing))
+            {
+                return NotFound(site);
+            }
+
+            return site.Removed.TryGetValue(id, out var removal) ? Removed(site, listing, removal) : Results.Content(Pages.Shell(site, "item", $"Listing – {Pages.SiteName}"), Html);
+        });
+
+        // Not named by robots.txt (the bundled crawl stays as it is); a seed names it with 'sitemaps'.
+        app.MapGet("/sitemap.xml", (HttpRequest request) => Results.Content(SitemapIndex(Origin(request)), Xml));
+        app.MapGet("/sitemaps/listings.xml.gz", (HttpRequest request) =>
+            Results.Bytes(Gzip(UrlSet(Origin(request), catalog.Listings.Select(l => $"/item/{Uri.EscapeDataString(l.Id)}"))), "application/gzip"));
+        app.MapGet("/sitemaps/pages.xml", (HttpRequest request) =>
+            Results.Content(UrlSet(Origin(request), catalog.Categories.Select(c => $"/c/{Uri.EscapeDataString(c.Slug)}").Prepend("/")), Xml));
 
         app.MapGet("/c/{slug}", (string slug, string? page) =>
         {
@@ -90,7 +105,7 @@ internal static class SiteEndpoints
         app.MapGet("/about", () => Results.Content(Pages.Simple(site, $"About {Pages.SiteName}", "A demonstration marketplace. Nothing here is for sale.", "about"), Html));
 
         app.MapGet("/api/items/{id}", (string id) =>
-            catalog.ById.TryGetValue(id, out var listing) ? JsonResult(ItemJson(catalog, listing)) : JsonNotFound());
+            catalog.ById.TryGetValue(id, out var listing) && !site.Removed.ContainsKey(id) ? JsonResult(ItemJson(catalog, listing)) : JsonNotFound());
 
         app.MapGet("/api/category/{slug}", (string slug, string? page) =>
         {
@@ -222,6 +237,37 @@ internal static class SiteEndpoints
 
         id = stem[..dash];
         return true;
+    }
+
+    private static IResult Removed(SiteState site, Listing listing, ListingRemoval removal) => removal switch
+    {
+        ListingRemoval.Gone => Results.Content(Pages.Simple(site, "Listing removed", "This listing has been removed.", "not-found"), "text/html", Encoding.UTF8, StatusCodes.Status410Gone),
+        ListingRemoval.RemovedNotice => Results.Content(Pages.Simple(site, listing.Title, "This listing has been removed by the seller.", "removed"), Html),
+        ListingRemoval.RedirectToSearch => Results.Redirect($"/search?q={Uri.EscapeDataString(listing.Title.Split(' ')[0])}"),
+        _ => NotFound(site),
+    };
+
+    private const string Xml = "application/xml; charset=utf-8";
+
+    private static string Origin(HttpRequest request) => $"{request.Scheme}://{request.Host}";
+
+    private static string SitemapIndex(string origin) =>
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+        + $"<sitemap><loc>{origin}/sitemaps/listings.xml.gz</loc></sitemap><sitemap><loc>{origin}/sitemaps/pages.xml</loc></sitemap></sitemapindex>";
+
+    private static string UrlSet(string origin, IEnumerable<string> paths) =>
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+        + string.Concat(paths.Select(p => $"<url><loc>{origin}{System.Security.SecurityElement.Escape(p)}</loc></url>")) + "</urlset>";
+
+    private static byte[] Gzip(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return buffer.ToArray();
     }
 
     private static IResult JsonResult(object value) =>

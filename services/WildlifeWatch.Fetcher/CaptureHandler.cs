@@ -69,7 +69,7 @@ public sealed class CaptureHandler
         catch (FetchException ex)
         {
             _logger.LogInformation("Fetch of {Url} failed: {Reason}", request.Url, ex.Message);
-            await PublishFailureAsync(request, ex.Message, publisher, ct);
+            await PublishFailureAsync(request, ex.Message, publisher, ct, ex.Status);
             return;
         }
 
@@ -129,7 +129,7 @@ public sealed class CaptureHandler
             request.CorrelationId, request.CrawlId, request.SeedId, request.NormalizedUrl, request.Depth, outlinks), ct);
     }
 
-    private Task PublishFailureAsync(FetchRequested request, string reason, IPublishEndpoint publisher, CancellationToken ct) =>
+    private Task PublishFailureAsync(FetchRequested request, string reason, IPublishEndpoint publisher, CancellationToken ct, int? status = null) =>
         publisher.Publish(new FetchFailed(
-            request.CorrelationId, request.CrawlId, request.SeedId, request.Url, request.NormalizedUrl, reason, _time.GetUtcNow()), ct);
+            request.CorrelationId, request.CrawlId, request.SeedId, request.Url, request.NormalizedUrl, reason, _time.GetUtcNow(), status), ct);
 }

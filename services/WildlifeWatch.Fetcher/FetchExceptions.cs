@@ -7,6 +7,9 @@ public abstract class FetchException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The HTTP status of a 4xx/5xx answer that ended the fetch; the scheduler reads 404/410 as a removed page.</summary>
+    public int? Status { get; init; }
 }
 
 /// <summary>A failure that may go away on its own: a timeout, a reset connection, HTTP 429/502/503/504.</summary>
@@ -47,7 +50,11 @@ public sealed class NonHtmlContentException : PermanentFetchException
 public sealed class FetchAttemptsExhaustedException : FetchException
 {
     public FetchAttemptsExhaustedException(int attempts, TransientFetchException last)
-        : base($"gave up after {attempts} attempt(s): {last.Message}", last) => Attempts = attempts;
+        : base($"gave up after {attempts} attempt(s): {last.Message}", last)
+    {
+        Attempts = attempts;
+        Status = last.Status;
+    }
 
     public int Attempts { get; }
 }

@@ -41,10 +41,17 @@ public sealed class HostPoliteness
     /// Waits until the next request to the host of <paramref name="url"/> may be sent. Call <see cref="HostTurn.Answered"/>
     /// when the response arrives and dispose the turn when done; the host's delay counts from the answer.
     /// </summary>
-    public async Task<HostTurn> WaitTurnAsync(Uri url, CancellationToken ct = default)
+    public Task<HostTurn> WaitTurnAsync(Uri url, CancellationToken ct = default) => WaitTurnAsync(url, null, ct);
+
+    /// <summary>
+    /// As <see cref="WaitTurnAsync(Uri, CancellationToken)"/>, with the delay the host asked for (the seed's rate or
+    /// robots.txt Crawl-delay, carried by the request); the configured delay stays the floor.
+    /// </summary>
+    public async Task<HostTurn> WaitTurnAsync(Uri url, TimeSpan? hostDelay, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(url);
-        if (_minDelay <= TimeSpan.Zero)
+        var delay = hostDelay is { } asked && asked > _minDelay ? asked : _minDelay;
+        if (delay <= TimeSpan.Zero)
         {
             return HostTurn.None;
         }
@@ -62,7 +69,7 @@ public sealed class HostPoliteness
                 var offer = await _store.TryTakeHostTurnAsync(host, holder, now, _lease, ct);
                 if (offer.Granted)
                 {
-                    return new HostTurn(this, host, holder, gate);
+                    return new HostTurn(this, host, holder, gate, delay);
                 }
 
                 // Another replica is talking to the host: its answer decides the next time, so look again soon.
@@ -77,11 +84,11 @@ public sealed class HostPoliteness
         }
     }
 
-    private async Task EndAsync(string host, string holder, DateTimeOffset answeredAt, SemaphoreSlim gate)
+    private async Task EndAsync(string host, string holder, DateTimeOffset answeredAt, TimeSpan delay, SemaphoreSlim gate)
     {
         try
         {
-            await _store.EndHostTurnAsync(host, holder, answeredAt + _minDelay);
+            await _store.EndHostTurnAsync(host, holder, answeredAt + delay);
         }
 #pragma warning disable CA1031 // The lease runs out by itself; a failed end only delays the host, it must not fail the capture.
         catch (Exception e)
@@ -98,20 +105,22 @@ public sealed class HostPoliteness
     /// <summary>One request's turn at a host.</summary>
     public sealed class HostTurn : IAsyncDisposable
     {
-        internal static readonly HostTurn None = new(null, string.Empty, string.Empty, null);
+        internal static readonly HostTurn None = new(null, string.Empty, string.Empty, null, TimeSpan.Zero);
 
         private readonly HostPoliteness? _owner;
         private readonly string _host;
         private readonly string _holder;
         private readonly SemaphoreSlim? _gate;
+        private readonly TimeSpan _delay;
         private Task? _ending;
 
-        internal HostTurn(HostPoliteness? owner, string host, string holder, SemaphoreSlim? gate)
+        internal HostTurn(HostPoliteness? owner, string host, string holder, SemaphoreSlim? gate, TimeSpan delay)
         {
             _owner = owner;
             _host = host;
             _holder = holder;
             _gate = gate;
+            _delay = delay;
         }
 
         /// <summary>The host has answered: the next request to it may follow after the delay. Safe to call more than once.</summary>
@@ -123,7 +132,7 @@ public sealed class HostPoliteness
             }
 
             var answeredAt = _owner._time.GetUtcNow();
-            var ending = new Task<Task>(() => _owner.EndAsync(_host, _holder, answeredAt, _gate!));
+            var ending = new Task<Task>(() => _owner.EndAsync(_host, _holder, answeredAt, _delay, _gate!));
             if (Interlocked.CompareExchange(ref _ending, ending.Unwrap(), null) is null)
             {
                 ending.Start(TaskScheduler.Default);

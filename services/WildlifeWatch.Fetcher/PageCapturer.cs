@@ -218,12 +218,12 @@ public sealed class PageCapturer : IPageCapturer
         var status = response.Status;
         if (status is 429 or 502 or 503 or 504)
         {
-            throw new TransientFetchException($"HTTP {status} {response.StatusText}".TrimEnd(), ParseRetryAfter(Header(response, "retry-after"), DateTimeOffset.UtcNow));
+            throw new TransientFetchException($"HTTP {status} {response.StatusText}".TrimEnd(), ParseRetryAfter(Header(response, "retry-after"), DateTimeOffset.UtcNow)) { Status = status };
         }
 
         if (status >= 400)
         {
-            throw new PermanentFetchException($"HTTP {status} {response.StatusText}".TrimEnd());
+            throw new PermanentFetchException($"HTTP {status} {response.StatusText}".TrimEnd()) { Status = status };
         }
 
         var contentType = Header(response, "content-type");

@@ -33,13 +33,7 @@ public sealed class CrawlStarter(
             return;
         }
 
-        // Publishing before the bus has started would lose the start URLs.
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-        {
-            await started.Task;
-        }
+        await HostStarted.WaitAsync(lifetime, stoppingToken);
 
         using var scope = services.CreateScope();
         var planner = scope.ServiceProvider.GetRequiredService<CrawlPlanner>();

@@ -1,8 +1,7 @@
-using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Scheduler.Crawling;
 using WildlifeWatch.Store;
 
@@ -15,7 +14,7 @@ namespace WildlifeWatch.Scheduler;
 /// </summary>
 public sealed class FrontierSweeper(
     IPipelineStore store,
-    IBus bus,
+    IServiceScopeFactory scopes,
     KnownCrawls known,
     IOptions<SchedulerOptions> options,
     IHostApplicationLifetime lifetime,
@@ -26,12 +25,7 @@ public sealed class FrontierSweeper(
     {
         var settings = options.Value;
         var sweep = new FrontierSweep(settings.RequeueAfter, settings.RequeueMaxBackoff, settings.MaxRequeuePerSweep);
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-        {
-            await started.Task;
-        }
+        await HostStarted.WaitAsync(lifetime, stoppingToken);
 
         using var timer = new PeriodicTimer(settings.SweepInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -58,6 +52,8 @@ public sealed class FrontierSweeper(
         }
 
         var announced = 0;
+        using var scope = scopes.CreateScope();
+        var planner = scope.ServiceProvider.GetRequiredService<CrawlPlanner>();
         foreach (var crawlId in crawlIds)
         {
             // The progress counts are cheap; the frontier is read only when something is queued.
@@ -66,11 +62,10 @@ public sealed class FrontierSweeper(
                 continue;
             }
 
+            // A crash between closing an entry and releasing the next would leave free slots unused.
+            announced += await planner.ReleaseAsync(crawlId, ct);
             var due = sweep.Select(crawlId, await store.GetFrontierAsync(crawlId, ct), time.GetUtcNow());
-            foreach (var entry in due)
-            {
-                await bus.Publish(new FetchRequested(NewId.NextGuid(), entry.CrawlId, entry.SeedId, entry.Url, entry.NormalizedUrl, entry.Depth, time.GetUtcNow()), ct);
-            }
+            await planner.AnnounceAsync(due, ct);
 
             if (due.Count > 0)
             {

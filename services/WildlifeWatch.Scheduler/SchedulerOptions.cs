@@ -38,4 +38,30 @@ public sealed class SchedulerOptions
 
     /// <summary>Query parameters removed during normalization on top of the built-in tracking list.</summary>
     public List<string> ExtraTrackingParameters { get; set; } = [];
+
+    /// <summary>Query parameter prefixes removed during normalization on top of the built-in ones (<c>utm_</c>).</summary>
+    public List<string> ExtraTrackingPrefixes { get; set; } = [];
+
+    /// <summary>
+    /// Requests of one crawl announced to the fetchers and not yet answered. The rest of the frontier waits and is
+    /// released highest priority first, so the bound is what makes priorities count: keep it near the fetchers' total concurrency.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxInFlightPerCrawl { get; set; } = 32;
+
+    /// <summary>Page URLs taken from one seed's sitemaps at the start of a crawl.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxSitemapUrls { get; set; } = 10_000;
+
+    /// <summary>How often the scheduler looks for watched listings due for a revisit (seeds with a <c>revisitInterval</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Scheduler:RevisitCheckInterval must be between 00:00:01 and 1.00:00:00.")]
+    public TimeSpan RevisitCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Listings of one seed revisited in one revisit crawl (the least recently seen first).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxRevisitsPerSeed { get; set; } = 5_000;
+
+    /// <summary>Sitemap files (indexes included) read for one seed.</summary>
+    [Range(1, 10_000)]
+    public int MaxSitemapFiles { get; set; } = 50;
 }

@@ -33,11 +33,14 @@ internal static class MongoBson
         { "crawl_id", e.CrawlId }, { "normalized_url", e.NormalizedUrl }, { "url", e.Url }, { "seed_id", e.SeedId }, { "depth", e.Depth },
         { "state", (int)FrontierState.Queued }, { "host", ListingFacts.Platform(e.Url) },
         { "enqueued_at", Time(e.EnqueuedAt) }, { "updated_at", Time(e.EnqueuedAt) }, { "error", BsonNull.Value },
+        { "priority", e.Priority }, { "released_at", e.ReleasedAt is { } released ? Time(released) : BsonNull.Value },
     };
 
     public static FrontierEntry ToFrontier(BsonDocument d) => new(
         d["crawl_id"].AsString, d["normalized_url"].AsString, d["url"].AsString, d["seed_id"].AsString, d["depth"].AsInt32,
-        (FrontierState)d["state"].AsInt32, ParseTime(d["enqueued_at"]), OptionalString(d, "error"));
+        (FrontierState)d["state"].AsInt32, ParseTime(d["enqueued_at"]), OptionalString(d, "error"),
+        d.TryGetValue("priority", out var priority) && priority.IsNumeric ? priority.ToDouble() : 0,
+        ParseOptionalTime(d, "released_at"));
 
     public static BsonDocument Capture(Capture c) => new()
     {

@@ -56,6 +56,7 @@ public sealed class MongoPipelineStore : IPipelineStore, IDisposable
     private IMongoCollection<BsonDocument> Artifacts => Collection(MongoSchema.Artifacts);
     private IMongoCollection<BsonDocument> SchemaVersions => Collection(MongoSchema.SchemaVersions);
     private IMongoCollection<BsonDocument> HostSlots => Collection(MongoSchema.HostSlots);
+    private IMongoCollection<BsonDocument> WatchedListings => Collection(MongoSchema.WatchedListings);
 
     public async Task InitializeAsync(CancellationToken ct = default)
     {
@@ -119,6 +120,104 @@ public sealed class MongoPipelineStore : IPipelineStore, IDisposable
     public async Task<IReadOnlyList<FrontierEntry>> GetFrontierAsync(string crawlId, CancellationToken ct = default) =>
         (await Frontier.Find(F.Eq("crawl_id", crawlId)).Sort(S.Ascending("enqueued_at").Ascending("normalized_url")).ToListAsync(ct))
             .Select(ToFrontier).ToList();
+
+    public async Task<IReadOnlyList<FrontierEntry>> ReleaseAsync(string crawlId, int maxInFlight, DateTimeOffset now, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
+        var queued = F.And(F.Eq("crawl_id", crawlId), F.Eq("state", (int)FrontierState.Queued));
+        var inFlight = F.And(queued, F.Ne("released_at", BsonNull.Value));
+        var released = new List<FrontierEntry>();
+        var waiting = F.And(queued, F.Eq("released_at", BsonNull.Value));
+        var order = S.Descending("priority").Ascending("enqueued_at").Ascending("normalized_url");
+        // One entry per atomic find-and-modify, so a racing replica never releases the same entry twice; counting again
+        // before each keeps racing replicas' overshoot to about one entry each.
+        while (await Frontier.CountDocumentsAsync(inFlight, cancellationToken: ct) < maxInFlight)
+        {
+            var entry = await Frontier.FindOneAndUpdateAsync(waiting, U.Set("released_at", Time(now)),
+                new FindOneAndUpdateOptions<BsonDocument> { Sort = order, ReturnDocument = ReturnDocument.After }, ct);
+            if (entry is null)
+            {
+                break;
+            }
+
+            released.Add(ToFrontier(entry));
+        }
+
+        return released;
+    }
+
+    public async Task<string?> FindEarlierSameContentAsync(string crawlId, string normalizedUrl, CancellationToken ct = default)
+    {
+        var mine = await Captures.Find(F.And(F.Eq("crawl_id", crawlId), F.Eq("normalized_url", normalizedUrl)))
+            .Sort(S.Descending("captured_at").Descending("_id")).FirstOrDefaultAsync(ct);
+        if (mine is null)
+        {
+            return null;
+        }
+
+        var at = mine["captured_at"].AsString;
+        var earlier = F.Or(F.Lt("captured_at", at), F.And(F.Eq("captured_at", at), F.Lt("_id", mine["_id"].AsString)));
+        var other = await Captures.Find(F.And(F.Eq("text_sha256", mine["text_sha256"].AsString), F.Eq("crawl_id", crawlId),
+                F.Ne("normalized_url", normalizedUrl), earlier))
+            .Sort(S.Ascending("captured_at").Ascending("_id")).FirstOrDefaultAsync(ct);
+        return other?["normalized_url"].AsString;
+    }
+
+    public async Task<Capture?> GetLatestCaptureAsync(string crawlId, string normalizedUrl, CancellationToken ct = default) =>
+        await Captures.Find(F.And(F.Eq("crawl_id", crawlId), F.Eq("normalized_url", normalizedUrl)))
+            .Sort(S.Descending("captured_at").Descending("_id")).FirstOrDefaultAsync(ct) is { } d ? ToCapture(d) : null;
+
+    public async Task RecordListingSeenAsync(string normalizedUrl, string seedId, string crawlId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var seen = Time(at);
+        var update = U.SetOnInsert("platform", ListingFacts.Platform(normalizedUrl)).SetOnInsert("seed_id", seedId).SetOnInsert("first_crawl_id", crawlId)
+            .SetOnInsert("removed_at", BsonNull.Value).SetOnInsert("removal_reason", BsonNull.Value)
+            .Min("first_seen_at", seen).Max("last_seen_at", seen);
+        try
+        {
+            await WatchedListings.UpdateOneAsync(F.Eq("_id", normalizedUrl), update, new UpdateOptions { IsUpsert = true }, ct);
+        }
+        catch (MongoWriteException e) when (e.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // A racing first sighting inserted it: ours is now an ordinary update.
+            await WatchedListings.UpdateOneAsync(F.Eq("_id", normalizedUrl), U.Min("first_seen_at", seen).Max("last_seen_at", seen), cancellationToken: ct);
+        }
+
+        // Seen online after its removal time: reinstated.
+        await WatchedListings.UpdateOneAsync(F.And(F.Eq("_id", normalizedUrl), F.Ne("removed_at", BsonNull.Value), F.Lt("removed_at", seen)),
+            U.Set("removed_at", BsonNull.Value).Set("removal_reason", BsonNull.Value), cancellationToken: ct);
+    }
+
+    public async Task<bool> MarkListingRemovedAsync(string normalizedUrl, DateTimeOffset at, string reason, CancellationToken ct = default) =>
+        (await WatchedListings.UpdateOneAsync(F.And(F.Eq("_id", normalizedUrl), F.Eq("removed_at", BsonNull.Value)),
+            U.Set("removed_at", Time(at)).Set("removal_reason", reason), cancellationToken: ct)).ModifiedCount == 1;
+
+    public async Task<IReadOnlyList<WatchedListing>> GetWatchedListingsAsync(string? platform = null, bool removedOnly = false, CancellationToken ct = default)
+    {
+        var filter = platform is null ? F.Empty : F.Eq("platform", platform);
+        if (removedOnly)
+        {
+            filter &= F.Ne("removed_at", BsonNull.Value);
+        }
+
+        var result = new List<WatchedListing>();
+        foreach (var d in await WatchedListings.Find(filter).Sort(S.Ascending("platform").Ascending("first_seen_at").Ascending("_id")).ToListAsync(ct))
+        {
+            var url = d["_id"].AsString;
+            var captureIds = (await Captures.Find(F.Eq("normalized_url", url)).Project(Builders<BsonDocument>.Projection.Include("_id")).ToListAsync(ct))
+                .Select(c => c["_id"]).ToList();
+            var listingIds = captureIds.Count == 0 ? new List<BsonValue>() : (await Listings.Find(F.In("capture_id", captureIds)).Project(Builders<BsonDocument>.Projection.Include("_id")).ToListAsync(ct))
+                .Select(l => l["_id"]).ToList();
+            var alert = listingIds.Count == 0 ? null : await Alerts.Find(F.In("listing_id", listingIds)).Sort(S.Ascending("raised_at")).FirstOrDefaultAsync(ct);
+            result.Add(new WatchedListing(url, d["platform"].AsString, d["seed_id"].AsString, d["first_crawl_id"].AsString, ParseTime(d["first_seen_at"]),
+                ParseTime(d["last_seen_at"]), ParseOptionalTime(d, "removed_at"), OptionalString(d, "removal_reason"))
+            {
+                AlertedAt = alert is null ? null : ParseTime(alert["raised_at"]),
+            });
+        }
+
+        return result;
+    }
 
     public async Task<string> PutArtifactAsync(ReadOnlyMemory<byte> content, string mediaType, CancellationToken ct = default)
     {

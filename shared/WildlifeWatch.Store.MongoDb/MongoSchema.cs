@@ -18,6 +18,9 @@ public static class MongoSchema
     public const string AuditLog = "audit_log";
     public const string SchemaVersions = "schema_versions";
 
+    /// <summary>Listing pages watched across crawls for their removal; one document per normalized URL (the _id).</summary>
+    public const string WatchedListings = "watched_listings";
+
     /// <summary>Per-host politeness shared by fetcher replicas; one document per host, keyed by the host name.</summary>
     public const string HostSlots = "host_slots";
 
@@ -34,7 +37,15 @@ public static class MongoSchema
     internal static readonly (int Version, string Description, Func<IMongoDatabase, CancellationToken, Task> Apply)[] Migrations =
     [
         (1, "collections and indexes of the first release", EnsureIndexesAsync),
+        (2, "frontier entries admitted before priorities count as released when admitted", ReleaseOldFrontierAsync),
     ];
+
+    // Idempotent: only entries without the field are touched.
+    private static Task ReleaseOldFrontierAsync(IMongoDatabase db, CancellationToken ct) =>
+        db.GetCollection<BsonDocument>(Frontier).UpdateManyAsync(
+            Builders<BsonDocument>.Filter.Exists("released_at", false),
+            Builders<BsonDocument>.Update.Pipeline(new BsonDocument[] { new("$set", new BsonDocument { { "released_at", "$enqueued_at" }, { "priority", 0.0 } }) }),
+            cancellationToken: ct);
 
     /// <summary>Creates every index (idempotent: an existing index with the same name and keys is left alone).</summary>
     internal static async Task EnsureIndexesAsync(IMongoDatabase db, CancellationToken ct)
@@ -50,7 +61,8 @@ public static class MongoSchema
             Index(keys.Ascending("crawl_id").Ascending("normalized_url"), "ux_crawl_url", unique: true),
             Index(keys.Ascending("crawl_id").Ascending("state"), "ix_crawl_state"),
             Index(keys.Ascending("state").Ascending("enqueued_at"), "ix_due"),
-            Index(keys.Ascending("host").Ascending("state").Ascending("enqueued_at"), "ix_host_due"));
+            Index(keys.Ascending("host").Ascending("state").Ascending("enqueued_at"), "ix_host_due"),
+            Index(keys.Ascending("crawl_id").Ascending("state").Ascending("released_at").Descending("priority").Ascending("enqueued_at"), "ix_release"));
         await Create(Captures,
             Index(keys.Ascending("crawl_id").Ascending("captured_at"), "ix_crawl_captured"),
             Index(keys.Ascending("crawl_id").Ascending("extracted_at"), "ix_crawl_extracted"),
@@ -86,5 +98,8 @@ public static class MongoSchema
             Index(keys.Ascending("subject").Ascending("at").Ascending("_id"), "ix_subject_at"),
             Index(keys.Ascending("actor").Ascending("at").Ascending("_id"), "ix_actor_at"));
         await Create(Artifacts, Index(keys.Ascending("last_put_at"), "ix_last_put"));
+        await Create(WatchedListings,
+            Index(keys.Ascending("platform").Ascending("first_seen_at"), "ix_platform_first_seen"),
+            Index(keys.Ascending("removed_at").Ascending("last_seen_at"), "ix_due"));
     }
 }

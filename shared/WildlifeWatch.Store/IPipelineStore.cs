@@ -27,6 +27,36 @@ public interface IPipelineStore
 
     Task<IReadOnlyList<FrontierEntry>> GetFrontierAsync(string crawlId, CancellationToken ct = default);
 
+    /// <summary>
+    /// Releases the crawl's waiting entries (queued, not released) with the highest priority (then oldest, then URL) until
+    /// <paramref name="maxInFlight"/> entries are released and still queued; marks them released at <paramref name="now"/>
+    /// and returns them in that order. Replicas racing on one crawl may overshoot the bound by their number.
+    /// </summary>
+    Task<IReadOnlyList<FrontierEntry>> ReleaseAsync(string crawlId, int maxInFlight, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>
+    /// The normalized URL of another capture of the crawl, taken earlier, whose visible text is the same as that of the
+    /// latest capture of <paramref name="normalizedUrl"/>; null when that capture's content is new in the crawl (or there is none).
+    /// </summary>
+    Task<string?> FindEarlierSameContentAsync(string crawlId, string normalizedUrl, CancellationToken ct = default);
+
+    /// <summary>The latest capture of <paramref name="normalizedUrl"/> in the crawl, or null.</summary>
+    Task<Capture?> GetLatestCaptureAsync(string crawlId, string normalizedUrl, CancellationToken ct = default);
+
+    // ---- Listings watched for removal, across crawls.
+
+    /// <summary>
+    /// Records that a listing page was seen online at <paramref name="at"/>: the first sighting creates the entry, later
+    /// ones move its last-seen time forward; a sighting after its removal time reinstates it (the removal is cleared).
+    /// </summary>
+    Task RecordListingSeenAsync(string normalizedUrl, string seedId, string crawlId, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>Marks a watched listing removed at <paramref name="at"/> with the reason; false when it is not watched or already removed.</summary>
+    Task<bool> MarkListingRemovedAsync(string normalizedUrl, DateTimeOffset at, string reason, CancellationToken ct = default);
+
+    /// <summary>Watched listings (of one platform, or all), removed ones only if asked, with the time of their first alert; by platform then first sighting.</summary>
+    Task<IReadOnlyList<WatchedListing>> GetWatchedListingsAsync(string? platform = null, bool removedOnly = false, CancellationToken ct = default);
+
     /// <summary>Stores an artifact addressed by its SHA-256 (lower-case hex) and returns that hash.</summary>
     Task<string> PutArtifactAsync(ReadOnlyMemory<byte> content, string mediaType, CancellationToken ct = default);
 

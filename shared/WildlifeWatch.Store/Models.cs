@@ -14,6 +14,10 @@ public enum FrontierState
 
 public sealed record Crawl(string Id, DateTimeOffset StartedAt, string SeedsJson);
 
+/// <summary>
+/// A URL of a crawl. <see cref="Priority"/> orders the release to the fetchers (higher first); <see cref="ReleasedAt"/> is
+/// when the scheduler announced it (null: admitted, waiting for its turn).
+/// </summary>
 public sealed record FrontierEntry(
     string CrawlId,
     string NormalizedUrl,
@@ -22,7 +26,9 @@ public sealed record FrontierEntry(
     int Depth,
     FrontierState State,
     DateTimeOffset EnqueuedAt,
-    string? Error = null);
+    string? Error = null,
+    double Priority = 0,
+    DateTimeOffset? ReleasedAt = null);
 
 /// <summary>An immutable record of one fetch: what the browser saw, when, and the hash of each artifact.</summary>
 public sealed record Capture(
@@ -201,3 +207,24 @@ public static class ListingCursor
 /// another fetcher is talking to the host now, so the next allowed time is not known until it answers.
 /// </summary>
 public sealed record HostTurnOffer(bool Granted, DateTimeOffset NextAllowedAt, bool HeldByOther);
+
+/// <summary>
+/// A listing page the scheduler watches across crawls (keyed by normalized URL): when it was first and last seen, and
+/// when it was found removed (404/410, an "item removed" text, a redirect to a search or home page) and why.
+/// </summary>
+public sealed record WatchedListing(
+    string NormalizedUrl,
+    string Platform,
+    string SeedId,
+    string FirstCrawlId,
+    DateTimeOffset FirstSeenAt,
+    DateTimeOffset LastSeenAt,
+    DateTimeOffset? RemovedAt = null,
+    string? RemovalReason = null)
+{
+    /// <summary>When the first alert on a capture of this URL was raised, if any (filled by <see cref="IPipelineStore.GetWatchedListingsAsync"/>).</summary>
+    public DateTimeOffset? AlertedAt { get; init; }
+
+    /// <summary>From first sighting to removal: what a takedown request is followed up by.</summary>
+    public TimeSpan? TimeToRemoval => RemovedAt - FirstSeenAt;
+}

@@ -11,18 +11,39 @@ public sealed class CrawlScope
     private readonly Regex[] _include;
     private readonly Regex[] _exclude;
 
-    public CrawlScope(Seed seed, UrlNormalizer normalizer)
+    // Common shapes of a listing's URL on marketplaces and classifieds, in several languages.
+    private static readonly Regex[] DefaultListingShapes =
+    [
+        new(@"/(item|items|listing|listings|product|products|p|ad|ads|offer|offers|annonce|annonces|anuncio|anuncios|artikel|angebot|inzerat|lot|dp|itm|goods|detail|details|sp|san-pham|produk|iklan)/[^/]+",
+            RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, RegexTimeout),
+        new(@"[?&](item|itemid|item_id|listing|listing_id|product|product_id|pid|ad|ad_id|offer|id)=[^&]+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, RegexTimeout),
+        new(@"(-|_|/)(i|item|p|ad)?\d{5,}(\.html?)?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, RegexTimeout),
+    ];
+
+    private readonly Regex[] _listing;
+
+    public CrawlScope(Seed seed, UrlNormalizer normalizer, IReadOnlyDictionary<string, List<string>>? sharedKeywords = null)
     {
         Seed = seed;
+        StartUrls = seed.ExpandStartUrls(sharedKeywords);
+        _listing = seed.ListingPatterns.Count > 0
+            ? seed.ListingPatterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, RegexTimeout)).ToArray()
+            : DefaultListingShapes;
         var hosts = seed.AllowedHosts.Count > 0
             ? seed.AllowedHosts
-            : seed.StartUrls.Select(u => normalizer.Normalize(u)).OfType<Uri>().Select(Authority);
+            : StartUrls.Select(u => normalizer.Normalize(u)).OfType<Uri>().Select(Authority);
         _hosts = new HashSet<string>(hosts.Select(h => h.Trim().ToLowerInvariant()), StringComparer.Ordinal);
         _include = seed.IncludePatterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, RegexTimeout)).ToArray();
         _exclude = seed.ExcludePatterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, RegexTimeout)).ToArray();
     }
 
     public Seed Seed { get; }
+
+    /// <summary>The seed's start URLs and its search templates expanded over the keywords.</summary>
+    public IReadOnlyList<string> StartUrls { get; }
+
+    /// <summary>True when the URL has the shape of a listing page (the seed's listing patterns, else common shapes).</summary>
+    public bool IsListing(Uri normalized) => _listing.Any(r => r.IsMatch(normalized.PathAndQuery));
 
     public bool AllowsDepth(int depth) => depth >= 0 && depth <= Seed.MaxDepth;
 

@@ -3,7 +3,7 @@ using WildlifeWatch.Store;
 namespace WildlifeWatch.Scheduler.Crawling;
 
 /// <summary>
-/// Chooses the frontier entries to announce again: queued for longer than the lease, oldest first, at most
+/// Chooses the frontier entries to announce again: released and still queued for longer than the lease, oldest first, at most
 /// <c>maxPerSweep</c> at a time, each one backing off (lease, 2×, 4×, ... capped) so that a long but healthy
 /// fetcher backlog is not flooded with duplicates. Not thread-safe: one sweeper owns it.
 /// </summary>
@@ -14,7 +14,8 @@ public sealed class FrontierSweep(TimeSpan requeueAfter, TimeSpan maxBackoff, in
     public IReadOnlyList<FrontierEntry> Select(string crawlId, IEnumerable<FrontierEntry> frontier, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(frontier);
-        var queued = frontier.Where(e => e.State == FrontierState.Queued && e.CrawlId == crawlId).ToList();
+        // Only released entries were announced; the waiting ones are the release's business, not the lease's.
+        var queued = frontier.Where(e => e.State == FrontierState.Queued && e.CrawlId == crawlId && e.ReleasedAt is not null).ToList();
 
         // Forget entries that have been closed since: the state stays as small as the queued part of the frontier.
         var stillQueued = queued.Select(e => e.NormalizedUrl).ToHashSet(StringComparer.Ordinal);
@@ -24,9 +25,9 @@ public sealed class FrontierSweep(TimeSpan requeueAfter, TimeSpan maxBackoff, in
         }
 
         var due = queued
-            .Where(e => now - e.EnqueuedAt >= requeueAfter)
+            .Where(e => now - e.ReleasedAt!.Value >= requeueAfter)
             .Where(e => !_announced.TryGetValue((crawlId, e.NormalizedUrl), out var last) || now >= last.NextAt)
-            .OrderBy(e => e.EnqueuedAt)
+            .OrderBy(e => e.ReleasedAt)
             .ThenBy(e => e.NormalizedUrl, StringComparer.Ordinal)
             .Take(maxPerSweep)
             .ToList();

@@ -6,14 +6,16 @@ using Microsoft.Extensions.Options;
 namespace WildlifeWatch.Scheduler.Crawling;
 
 /// <summary>Fetches and caches each origin's robots.txt. Per RFC 9309 a missing file allows everything and an unreachable one disallows.</summary>
-public sealed class RobotsCache(HttpClient http, IOptions<SchedulerOptions> options, ILogger<RobotsCache> logger)
+public sealed class RobotsCache(HttpClient http, IOptions<SchedulerOptions> options, ILogger<RobotsCache> logger, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private readonly ConcurrentDictionary<string, (Task<RobotsRules> Rules, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
 
     public async Task<RobotsRules> GetAsync(Uri url, CancellationToken ct)
     {
         var origin = url.GetLeftPart(UriPartial.Authority);
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         var entry = _cache.AddOrUpdate(origin,
             o => (FetchAsync(o, ct), now + options.Value.RobotsCacheTtl),
             (o, existing) => existing.Expires > now ? existing : (FetchAsync(o, ct), now + options.Value.RobotsCacheTtl));

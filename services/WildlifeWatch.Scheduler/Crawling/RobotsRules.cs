@@ -6,22 +6,27 @@ namespace WildlifeWatch.Scheduler.Crawling;
 /// </summary>
 public sealed class RobotsRules
 {
-    public static readonly RobotsRules AllowAll = new([], null);
-    public static readonly RobotsRules DisallowAll = new([new Rule("/", Allow: false)], null);
+    public static readonly RobotsRules AllowAll = new([], null, []);
+    public static readonly RobotsRules DisallowAll = new([new Rule("/", Allow: false)], null, []);
 
     private readonly IReadOnlyList<Rule> _rules;
 
-    private RobotsRules(IReadOnlyList<Rule> rules, TimeSpan? crawlDelay)
+    private RobotsRules(IReadOnlyList<Rule> rules, TimeSpan? crawlDelay, IReadOnlyList<string> sitemaps)
     {
         _rules = rules;
         CrawlDelay = crawlDelay;
+        Sitemaps = sitemaps;
     }
 
     public TimeSpan? CrawlDelay { get; }
 
+    /// <summary>The absolute URLs of the file's <c>Sitemap:</c> lines, which belong to no group.</summary>
+    public IReadOnlyList<string> Sitemaps { get; }
+
     public static RobotsRules Parse(string content, string userAgentToken)
     {
         var groups = new List<Group>();
+        var sitemaps = new List<string>();
         Group? current = null;
         var lastWasAgent = false;
         foreach (var rawLine in content.Split('\n'))
@@ -36,6 +41,16 @@ public sealed class RobotsRules
 
             var field = line[..colon].Trim().ToLowerInvariant();
             var value = line[(colon + 1)..].Trim();
+            if (field == "sitemap")
+            {
+                if (Uri.TryCreate(value, UriKind.Absolute, out var sitemap) && (sitemap.Scheme == Uri.UriSchemeHttp || sitemap.Scheme == Uri.UriSchemeHttps))
+                {
+                    sitemaps.Add(sitemap.AbsoluteUri);
+                }
+
+                continue;
+            }
+
             if (field == "user-agent")
             {
                 // Consecutive user-agent lines share one group of rules.
@@ -72,8 +87,8 @@ public sealed class RobotsRules
         var specific = groups.Where(g => g.Agents.Any(a => a != "*" && token.Contains(a, StringComparison.Ordinal))).ToList();
         var chosen = specific.Count > 0 ? specific : groups.Where(g => g.Agents.Contains("*")).ToList();
         return chosen.Count == 0
-            ? AllowAll
-            : new RobotsRules(chosen.SelectMany(g => g.Rules).ToList(), chosen.Select(g => g.Delay).FirstOrDefault(d => d is not null));
+            ? new RobotsRules([], null, sitemaps)
+            : new RobotsRules(chosen.SelectMany(g => g.Rules).ToList(), chosen.Select(g => g.Delay).FirstOrDefault(d => d is not null), sitemaps);
     }
 
     public bool IsAllowed(Uri url)

@@ -13,15 +13,16 @@ public sealed class UrlNormalizer
 
     private static readonly HashSet<string> DefaultTrackingNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga", "_gl", "igshid", "ref_src", "spm",
+        "fbclid", "gclid", "gbraid", "wbraid", "dclid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id", "mc_cid", "mc_eid",
+        "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "igshid", "ref_src", "spm",
     };
 
     private readonly string[] _trackingPrefixes;
     private readonly HashSet<string> _trackingNames;
 
-    public UrlNormalizer(IEnumerable<string>? extraTrackingParameters = null)
+    public UrlNormalizer(IEnumerable<string>? extraTrackingParameters = null, IEnumerable<string>? extraTrackingPrefixes = null)
     {
-        _trackingPrefixes = DefaultTrackingPrefixes;
+        _trackingPrefixes = [.. DefaultTrackingPrefixes, .. (extraTrackingPrefixes ?? []).Where(p => p.Length > 0)];
         _trackingNames = new HashSet<string>(DefaultTrackingNames, StringComparer.OrdinalIgnoreCase);
         foreach (var name in extraTrackingParameters ?? [])
         {

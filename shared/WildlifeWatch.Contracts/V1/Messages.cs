@@ -9,7 +9,11 @@ public interface IPipelineMessage
     string CrawlId { get; }
 }
 
-/// <summary>The scheduler admitted a URL to the frontier and asks a fetcher to capture it.</summary>
+/// <summary>
+/// The scheduler admitted a URL to the frontier and asks a fetcher to capture it. <c>RenderMode</c> is the seed's
+/// (<c>browser</c>, <c>http</c>, <c>auto</c>; null: the fetcher's default); <c>HostDelayMs</c> is the spacing the host
+/// asked for (the seed's rate or robots.txt Crawl-delay, the larger; null: the fetcher's default).
+/// </summary>
 public sealed record FetchRequested(
     Guid CorrelationId,
     string CrawlId,
@@ -17,7 +21,9 @@ public sealed record FetchRequested(
     string Url,
     string NormalizedUrl,
     int Depth,
-    DateTimeOffset RequestedAt) : IPipelineMessage;
+    DateTimeOffset RequestedAt,
+    string? RenderMode = null,
+    int? HostDelayMs = null) : IPipelineMessage;
 
 /// <summary>A fetcher captured a page; the artifacts are in the store, addressed by their SHA-256.</summary>
 public sealed record PageCaptured(
@@ -46,7 +52,7 @@ public sealed record LinksDiscovered(
     int SourceDepth,
     IReadOnlyList<string> Links) : IPipelineMessage;
 
-/// <summary>A fetch ended without a capture; the frontier entry is closed with the reason.</summary>
+/// <summary>A fetch ended without a capture; the frontier entry is closed with the reason (and the HTTP status of a 4xx/5xx answer).</summary>
 public sealed record FetchFailed(
     Guid CorrelationId,
     string CrawlId,
@@ -54,7 +60,8 @@ public sealed record FetchFailed(
     string Url,
     string NormalizedUrl,
     string Reason,
-    DateTimeOffset FailedAt) : IPipelineMessage;
+    DateTimeOffset FailedAt,
+    int? Status = null) : IPipelineMessage;
 
 /// <summary>One lexicon term found in a listing's text.</summary>
 public sealed record LexiconHit(

@@ -106,9 +106,7 @@ public sealed partial class SqlitePipelineStore : IPipelineStore, IDisposable
     public async Task<IReadOnlyList<FrontierEntry>> GetFrontierAsync(string crawlId, CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
-        return await QueryAsync(c, "SELECT crawl_id, normalized_url, url, seed_id, depth, state, enqueued_at, error FROM frontier WHERE crawl_id = $crawl ORDER BY enqueued_at, normalized_url;",
-            r => new FrontierEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), (FrontierState)r.GetInt32(5), ParseTime(r.GetString(6)), r.IsDBNull(7) ? null : r.GetString(7)),
-            ct, ("$crawl", crawlId));
+        return await QueryAsync(c, FrontierSelect + " WHERE crawl_id = $crawl ORDER BY enqueued_at, normalized_url;", ReadFrontier, ct, ("$crawl", crawlId));
     }
 
     public async Task<string> PutArtifactAsync(ReadOnlyMemory<byte> content, string mediaType, CancellationToken ct = default)
@@ -281,6 +279,13 @@ public sealed partial class SqlitePipelineStore : IPipelineStore, IDisposable
 
     public void Dispose() => _writeGate.Dispose();
 
+    private const string FrontierSelect =
+        "SELECT crawl_id, normalized_url, url, seed_id, depth, state, enqueued_at, error, priority, released_at FROM frontier";
+
+    private static FrontierEntry ReadFrontier(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), (FrontierState)r.GetInt32(5), ParseTime(r.GetString(6)),
+        r.IsDBNull(7) ? null : r.GetString(7), r.GetDouble(8), r.IsDBNull(9) ? null : ParseTime(r.GetString(9)));
+
     private const string CaptureSelect =
         "SELECT id, crawl_id, seed_id, url, normalized_url, final_url, http_status, depth, started_at, captured_at, html_sha256, text_sha256, screenshot_sha256, manifest_sha256, purged_at FROM captures";
 
@@ -315,10 +320,11 @@ public sealed partial class SqlitePipelineStore : IPipelineStore, IDisposable
         {
             var n = await ExecuteAsync(c, tx,
                 """
-                INSERT OR IGNORE INTO frontier(crawl_id, normalized_url, url, seed_id, depth, state, enqueued_at, updated_at, host)
-                VALUES ($crawl, $norm, $url, $seed, $depth, $state, $at, $at, $host);
+                INSERT OR IGNORE INTO frontier(crawl_id, normalized_url, url, seed_id, depth, state, enqueued_at, updated_at, host, priority, released_at)
+                VALUES ($crawl, $norm, $url, $seed, $depth, $state, $at, $at, $host, $priority, $released);
                 """, ct,
                 ("$crawl", e.CrawlId), ("$norm", e.NormalizedUrl), ("$url", e.Url), ("$seed", e.SeedId), ("$depth", e.Depth),
+                ("$priority", e.Priority), ("$released", e.ReleasedAt is { } released ? Time(released) : null),
                 ("$host", ListingFacts.Platform(e.Url)),
                 ("$state", (int)FrontierState.Queued), ("$at", Time(e.EnqueuedAt)));
             if (n == 1)

@@ -179,5 +179,26 @@ internal static class SqliteSchema
             lease_until TEXT,
             next_at TEXT NOT NULL);
         """,
+        // The scheduler's frontier: priorities released in order, a bounded number in flight (rows from before were
+        // announced when admitted, so they count as released then); listings watched for removal.
+        """
+        ALTER TABLE frontier ADD COLUMN priority REAL NOT NULL DEFAULT 0;
+        ALTER TABLE frontier ADD COLUMN released_at TEXT;
+        UPDATE frontier SET released_at = enqueued_at;
+        CREATE INDEX IF NOT EXISTS ix_frontier_release ON frontier(crawl_id, state, released_at, priority DESC, enqueued_at);
+
+        -- Listing pages watched across crawls for their removal (time-to-removal per platform).
+        CREATE TABLE IF NOT EXISTS watched_listings(
+            normalized_url TEXT PRIMARY KEY,
+            platform TEXT NOT NULL,
+            seed_id TEXT NOT NULL,
+            first_crawl_id TEXT NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            removed_at TEXT,
+            removal_reason TEXT);
+        CREATE INDEX IF NOT EXISTS ix_watched_platform ON watched_listings(platform, first_seen_at);
+        CREATE INDEX IF NOT EXISTS ix_watched_due ON watched_listings(removed_at, last_seen_at);
+        """,
     ];
 }

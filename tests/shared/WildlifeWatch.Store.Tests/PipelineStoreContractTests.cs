@@ -80,6 +80,119 @@ public abstract class PipelineStoreContractTests
     }
 
     [Test]
+    public async Task Release_hands_out_the_highest_priorities_first_within_the_in_flight_bound()
+    {
+        await _store.CreateCrawlAsync(NewCrawl("c1"));
+        await _store.CreateCrawlAsync(NewCrawl("c2"));
+        await _store.AdmitAsync([
+            Entry("c1", "http://a/nav") with { Priority = 0.1 },
+            Entry("c1", "http://a/item/ivory") with { Priority = 0.9 },
+            Entry("c1", "http://a/item/plain") with { Priority = 0.45 },
+            Entry("c1", "http://a/c/pets") with { Priority = 0.1, EnqueuedAt = T0 },
+            Entry("c2", "http://a/other") with { Priority = 1 },
+        ]);
+
+        var first = await _store.ReleaseAsync("c1", 2, T0);
+        var full = await _store.ReleaseAsync("c1", 2, T0);
+        await _store.ExpandAsync("c1", "http://a/item/ivory", []);
+        var next = await _store.ReleaseAsync("c1", 2, T0.AddSeconds(1));
+        await _store.MarkFailedAsync("c1", "http://a/item/plain", "HTTP 404");
+        var last = await _store.ReleaseAsync("c1", 2, T0.AddSeconds(2));
+
+        Assert.That(first.Select(e => e.NormalizedUrl), Is.EqualTo(new[] { "http://a/item/ivory", "http://a/item/plain" }));
+        Assert.That(full, Is.Empty);
+        // Equal priorities: the older entry first.
+        Assert.That(next.Select(e => e.NormalizedUrl), Is.EqualTo(new[] { "http://a/c/pets" }));
+        Assert.That(last.Select(e => e.NormalizedUrl), Is.EqualTo(new[] { "http://a/nav" }));
+        var frontier = (await _store.GetFrontierAsync("c1")).ToDictionary(e => e.NormalizedUrl);
+        Assert.That((frontier["http://a/c/pets"].ReleasedAt, frontier["http://a/c/pets"].Priority), Is.EqualTo(((DateTimeOffset?)T0.AddSeconds(1), 0.1)));
+        Assert.That((await _store.GetFrontierAsync("c2")).Single().ReleasedAt, Is.Null, "another crawl's entries wait for their own release");
+    }
+
+    [Test]
+    public async Task Concurrent_releases_hand_out_each_entry_once()
+    {
+        await _store.CreateCrawlAsync(NewCrawl("c1"));
+        await _store.AdmitAsync(Enumerable.Range(0, 30).Select(i => Entry("c1", $"http://a/{i}") with { Priority = i / 100.0 }).ToList());
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => _store.ReleaseAsync("c1", 10, T0))));
+
+        var released = results.SelectMany(r => r).Select(e => e.NormalizedUrl).ToList();
+        Assert.That(released, Is.Unique);
+        Assert.That(released, Has.Count.InRange(10, 13), "the bound holds up to one overshoot per racing caller");
+    }
+
+    [Test]
+    public async Task A_page_showing_content_captured_earlier_under_another_url_is_found_as_a_duplicate()
+    {
+        var first = await NewCaptureAsync("c1", "cap1", "http://a/item/1?ref=home", tag: "same");
+        var mirror = await NewCaptureAsync("c1", "cap2", "http://a/item/1", createCrawl: false, tag: "same") with { CapturedAt = first.CapturedAt.AddSeconds(1) };
+        var other = await NewCaptureAsync("c1", "cap3", "http://a/item/2", createCrawl: false, tag: "different");
+        var elsewhere = await NewCaptureAsync("c2", "cap4", "http://a/item/9", tag: "same");
+        await _store.AddCapturesAsync([first, mirror, other, elsewhere]);
+
+        Assert.That(await _store.FindEarlierSameContentAsync("c1", "http://a/item/1"), Is.EqualTo("http://a/item/1?ref=home"));
+        Assert.That(await _store.FindEarlierSameContentAsync("c1", "http://a/item/1?ref=home"), Is.Null, "the first capture of the content is the original");
+        Assert.That(await _store.FindEarlierSameContentAsync("c1", "http://a/item/2"), Is.Null);
+        Assert.That(await _store.FindEarlierSameContentAsync("c2", "http://a/item/9"), Is.Null, "another crawl's captures do not count");
+        Assert.That(await _store.FindEarlierSameContentAsync("c1", "http://a/never"), Is.Null);
+    }
+
+    [Test]
+    public async Task A_watched_listing_keeps_its_first_sighting_and_its_removal_and_reports_its_first_alert()
+    {
+        var capture = await NewCaptureAsync("c1", "cap1", "http://a:8080/item/1");
+        await _store.AddCaptureAsync(capture);
+        await _store.CompleteExtractionAsync("cap1", NewListing("l1", "c1", "cap1"));
+        await _store.AddScoreAsync(new Score("l1", "c1", "m1", 0.9, T0));
+        await _store.CompleteAlertDecisionAsync("l1", "m1", NewAlert("l1", "c1") with { RaisedAt = T0.AddMinutes(5) });
+
+        await _store.RecordListingSeenAsync("http://a:8080/item/1", "seed", "c1", T0);
+        await _store.RecordListingSeenAsync("http://a:8080/item/1", "seed", "c2", T0.AddDays(1));
+        await _store.RecordListingSeenAsync("http://a:8080/item/1", "seed", "c0", T0.AddDays(-1).AddHours(12));
+        await _store.RecordListingSeenAsync("http://b/item/2", "seed", "c1", T0);
+        var removed = await _store.MarkListingRemovedAsync("http://a:8080/item/1", T0.AddDays(3), "HTTP 410");
+        var again = await _store.MarkListingRemovedAsync("http://a:8080/item/1", T0.AddDays(4), "HTTP 404");
+        var unknown = await _store.MarkListingRemovedAsync("http://a/never-seen", T0, "HTTP 404");
+
+        Assert.That((removed, again, unknown), Is.EqualTo((true, false, false)));
+        var watched = await _store.GetWatchedListingsAsync("a:8080");
+        Assert.That(watched, Has.Count.EqualTo(1));
+        var w = watched[0];
+        Assert.That((w.Platform, w.FirstCrawlId, w.FirstSeenAt, w.LastSeenAt), Is.EqualTo(("a:8080", "c1", T0.AddDays(-1).AddHours(12), T0.AddDays(1))));
+        Assert.That((w.RemovedAt, w.RemovalReason, w.AlertedAt), Is.EqualTo(((DateTimeOffset?)T0.AddDays(3), "HTTP 410", (DateTimeOffset?)T0.AddMinutes(5))));
+        Assert.That(w.TimeToRemoval, Is.EqualTo(TimeSpan.FromDays(3.5)));
+        Assert.That((await _store.GetWatchedListingsAsync(removedOnly: true)).Select(x => x.NormalizedUrl), Is.EqualTo(new[] { "http://a:8080/item/1" }));
+        Assert.That((await _store.GetWatchedListingsAsync()).Select(x => (x.NormalizedUrl, x.AlertedAt)),
+            Is.EqualTo(new[] { ("http://a:8080/item/1", (DateTimeOffset?)T0.AddMinutes(5)), ("http://b/item/2", null) }));
+    }
+
+    [Test]
+    public async Task A_listing_seen_online_after_its_removal_is_reinstated()
+    {
+        await _store.RecordListingSeenAsync("http://a/item/1", "seed", "c1", T0);
+        await _store.MarkListingRemovedAsync("http://a/item/1", T0.AddDays(1), "marker");
+        await _store.RecordListingSeenAsync("http://a/item/1", "seed", "c1", T0.AddHours(12));
+        var stillRemoved = (await _store.GetWatchedListingsAsync()).Single().RemovedAt;
+
+        await _store.RecordListingSeenAsync("http://a/item/1", "seed", "c2", T0.AddDays(2));
+
+        Assert.That(stillRemoved, Is.EqualTo(T0.AddDays(1)), "a sighting from before the removal changes nothing");
+        Assert.That((await _store.GetWatchedListingsAsync()).Single().RemovedAt, Is.Null);
+    }
+
+    [Test]
+    public async Task The_latest_capture_of_a_url_in_a_crawl_is_found()
+    {
+        var first = await NewCaptureAsync("c1", "cap1", "http://a/item/1", tag: "old");
+        var later = (await NewCaptureAsync("c1", "cap2", "http://a/item/1", createCrawl: false, tag: "new")) with { CapturedAt = first.CapturedAt.AddMinutes(1) };
+        await _store.AddCapturesAsync([first, later]);
+
+        Assert.That((await _store.GetLatestCaptureAsync("c1", "http://a/item/1"))?.Id, Is.EqualTo("cap2"));
+        Assert.That(await _store.GetLatestCaptureAsync("c2", "http://a/item/1"), Is.Null);
+    }
+
+    [Test]
     public async Task A_failed_fetch_keeps_its_reason()
     {
         await _store.CreateCrawlAsync(NewCrawl("c1"));

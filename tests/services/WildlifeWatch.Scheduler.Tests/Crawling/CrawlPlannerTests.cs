@@ -1,11 +1,8 @@
 using System.Net;
-using MassTransit;
-using MassTransit.Testing;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Scheduler.Crawling;
 using WildlifeWatch.Scheduler.Seeds;
+using WildlifeWatch.Scheduler.Tests.Fixtures;
 using WildlifeWatch.Store;
 using WildlifeWatch.Store.Sqlite;
 
@@ -14,47 +11,25 @@ namespace WildlifeWatch.Scheduler.Tests.Crawling;
 public sealed class CrawlPlannerTests
 {
     private const string Site = "http://127.0.0.1:5999/";
-    private string _directory = null!;
+    private PlannerHarness _harness = null!;
     private SqlitePipelineStore _store = null!;
-    private ServiceProvider _services = null!;
-    private ITestHarness _harness = null!;
-    private IServiceScope _scope = null!;
     private CrawlPlanner _planner = null!;
     private RobotsHandler _robots = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _directory = Path.Combine(Path.GetTempPath(), "wtw-planner-" + Guid.NewGuid().ToString("N"));
-        _store = new SqlitePipelineStore(Path.Combine(_directory, "pipeline.db"));
-        await _store.InitializeAsync();
         _robots = new RobotsHandler("User-agent: *\nDisallow: /account/\n");
-        _services = new ServiceCollection()
-            .AddLogging()
-            .AddMassTransitTestHarness()
-            .AddSingleton<IPipelineStore>(_store)
-            .AddSingleton(new UrlNormalizer())
-            .AddSingleton(new HttpClient(_robots))
-            .AddSingleton<RobotsCache>()
-            .AddScoped<CrawlPlanner>()
-            .AddOptions()
-            .BuildServiceProvider(validateScopes: true);
-        _harness = _services.GetRequiredService<ITestHarness>();
-        await _harness.Start();
-        _scope = _services.CreateScope();
-        _planner = _scope.ServiceProvider.GetRequiredService<CrawlPlanner>();
+        _harness = await PlannerHarness.StartAsync(new HttpClient(_robots));
+        _store = _harness.Store;
+        _planner = _harness.Planner;
     }
 
     [TearDown]
     public async Task TearDown()
     {
-        _scope.Dispose();
-        await _harness.Stop();
-        await _services.DisposeAsync();
-        _store.Dispose();
+        await _harness.DisposeAsync();
         _robots.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
     }
 
     [Test]
@@ -140,7 +115,7 @@ public sealed class CrawlPlannerTests
         Assert.That(admitted, Is.EqualTo(1));
     }
 
-    private List<FetchRequested> Requested() => _harness.Published.Select<FetchRequested>().Select(m => m.Context.Message).ToList();
+    private List<FetchRequested> Requested() => _harness.Requested();
 
     private static SeedSet Seeds(params string[] startUrls) => Seeds(startUrls, 3);
 

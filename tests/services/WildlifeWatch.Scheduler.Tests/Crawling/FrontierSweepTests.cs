@@ -7,11 +7,12 @@ public sealed class FrontierSweepTests
 {
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
+    // Released (announced) age ago; admitted an hour earlier, so the lease counts from the release.
     private static FrontierEntry Entry(string path, TimeSpan age, FrontierState state = FrontierState.Queued, string crawl = "c1") =>
-        new(crawl, "http://127.0.0.1/" + path, "http://127.0.0.1/" + path, "s", 1, state, T0 - age);
+        new(crawl, "http://127.0.0.1/" + path, "http://127.0.0.1/" + path, "s", 1, state, T0 - age - TimeSpan.FromHours(1), ReleasedAt: T0 - age);
 
     [Test]
-    public void Only_entries_queued_longer_than_the_lease_are_announced_again_oldest_first()
+    public void Only_released_entries_queued_longer_than_the_lease_are_announced_again_oldest_first()
     {
         var sweep = new FrontierSweep(TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(30), 10);
         var frontier = new[]
@@ -22,6 +23,7 @@ public sealed class FrontierSweepTests
             Entry("done", TimeSpan.FromMinutes(9), FrontierState.Done),
             Entry("failed", TimeSpan.FromMinutes(9), FrontierState.Failed),
             Entry("other-crawl", TimeSpan.FromMinutes(9), crawl: "c2"),
+            Entry("waiting", TimeSpan.FromMinutes(9)) with { ReleasedAt = null },
         };
 
         var due = sweep.Select("c1", frontier, T0);

@@ -4,7 +4,7 @@ namespace WildlifeWatch.Scheduler.Tests.Crawling;
 
 public sealed class UrlNormalizerTests
 {
-    private readonly UrlNormalizer _normalizer = new(["sessionid"]);
+    private readonly UrlNormalizer _normalizer = new(["sessionid"], ["pk_"]);
 
     [TestCase("HTTP://Example.COM/a", "http://example.com/a")]
     [TestCase("http://example.com:80/a", "http://example.com/a")]
@@ -19,6 +19,10 @@ public sealed class UrlNormalizerTests
     [TestCase("http://example.com/s?utm_source=x", "http://example.com/s")]
     [TestCase("http://user:pw@example.com/a", "http://example.com/a")]
     [TestCase("http://example.com./a", "http://example.com/a")]
+    [TestCase("http://example.com/s?gclid=1&msclkid=2&_ga=3&q=%E8%B1%A1%E7%89%99", "http://example.com/s?q=%E8%B1%A1%E7%89%99")]
+    [TestCase("http://example.com/s?pk_campaign=x&PK_KWD=y&page=1", "http://example.com/s?page=1")]
+    [TestCase("http://example.com/s?b=2&a=1&a=0", "http://example.com/s?a=0&a=1&b=2")]
+    [TestCase("https://EXAMPLE.com:443/item/7?utm_campaign=x#photos", "https://example.com/item/7")]
     public void Normalizes_spellings_of_one_page_to_one_key(string input, string expected) =>
         Assert.That(_normalizer.Key(input), Is.EqualTo(expected));
 
