@@ -9,7 +9,10 @@ public interface IPipelineMessage
     string CrawlId { get; }
 }
 
-/// <summary>The scheduler admitted a URL to the frontier and asks a fetcher to capture it.</summary>
+/// <summary>
+/// The scheduler admitted a URL to the frontier and asks a fetcher to capture it. <paramref name="RenderMode"/>:
+/// <c>browser</c>, <c>http</c> or <c>auto</c>; null for the fetcher's configured default.
+/// </summary>
 public sealed record FetchRequested(
     Guid CorrelationId,
     string CrawlId,
@@ -17,7 +20,8 @@ public sealed record FetchRequested(
     string Url,
     string NormalizedUrl,
     int Depth,
-    DateTimeOffset RequestedAt) : IPipelineMessage;
+    DateTimeOffset RequestedAt,
+    string? RenderMode = null) : IPipelineMessage;
 
 /// <summary>A fetcher captured a page; the artifacts are in the store, addressed by their SHA-256.</summary>
 public sealed record PageCaptured(

@@ -70,7 +70,7 @@ public sealed class FetcherUnitTests
     {
         var now = new DateTimeOffset(2015, 10, 21, 7, 28, 0, TimeSpan.Zero);
 
-        Assert.That(PageCapturer.ParseRetryAfter(header, now), Is.EqualTo(seconds is null ? (TimeSpan?)null : TimeSpan.FromSeconds(seconds.Value)));
+        Assert.That(ResponseChecks.ParseRetryAfter(header, now), Is.EqualTo(seconds is null ? (TimeSpan?)null : TimeSpan.FromSeconds(seconds.Value)));
     }
 
     [TestCase("text/html; charset=utf-8", true)]
@@ -80,7 +80,7 @@ public sealed class FetcherUnitTests
     [TestCase("image/jpeg", false)]
     [TestCase("text/plain", false)]
     public void Only_html_is_captured(string? contentType, bool html) =>
-        Assert.That(PageCapturer.IsHtml(contentType), Is.EqualTo(html));
+        Assert.That(ResponseChecks.IsHtml(contentType), Is.EqualTo(html));
 
     [Test]
     public void Outlinks_are_absolute_http_without_fragments_distinct_and_in_order()
