@@ -18,6 +18,14 @@ public sealed class HttpPageLoader(GuardedHttpClient http, HostPoliteness polite
 
     private static readonly HashSet<string> Invisible = new(StringComparer.OrdinalIgnoreCase) { "SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD", "svg" };
 
+    // What a browser sends for a page load, so a site answers as it would to a visitor.
+    private static readonly KeyValuePair<string, string>[] DocumentHeaders =
+    [
+        KeyValuePair.Create("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"),
+        KeyValuePair.Create("Sec-Fetch-Mode", "navigate"),
+        KeyValuePair.Create("Sec-Fetch-Dest", "document"),
+    ];
+
     private readonly FetcherOptions _options = options.Value;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -34,7 +42,7 @@ public sealed class HttpPageLoader(GuardedHttpClient http, HostPoliteness polite
         {
             while (true)
             {
-                var exchange = await http.SendAsync(current, answered: turn.Answered, ct: ct);
+                var exchange = await http.SendAsync(current, headers: DocumentHeaders, answered: turn.Answered, ct: ct);
                 exchanges.Add(exchange);
                 if (!exchange.IsRedirect)
                 {

@@ -147,6 +147,13 @@ public sealed class FixtureSite : IAsyncDisposable
         app.MapGet("/broken-utf8", () => Results.Bytes(
             [.. Encoding.UTF8.GetBytes("<html><body><h1>Pangolin scales "), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes(" 50 kg</h1></body></html>")],
             "text/html; charset=utf-8"));
+        app.MapGet("/private-subresources", () => Html(
+            """
+            <html><body><h1>Rhino horn cup</h1>
+            <img src="http://169.254.169.254/latest/meta-data/iam.png">
+            <script>fetch('http://10.0.0.1/admin').catch(() => {});</script>
+            </body></html>
+            """));
         app.MapGet("/private-redirect", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
         app.MapGet("/rate-limited", (HttpContext context) =>
         {

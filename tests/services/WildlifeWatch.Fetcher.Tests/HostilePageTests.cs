@@ -118,6 +118,23 @@ public sealed class HostilePageTests : BrowserTestBase
         await AssertNextPageIsCapturedAsync(mode);
     }
 
+    [Test]
+    public async Task Sub_requests_of_a_page_to_private_addresses_are_refused_and_recorded()
+    {
+        var (handler, publisher) = Handler();
+
+        await handler.HandleAsync(Request("/private-subresources"), publisher);
+
+        var captured = publisher.Of<PageCaptured>().Single();
+        using var manifest = JsonDocument.Parse((await Store.GetArtifactAsync(captured.ManifestSha256))!);
+        var warnings = manifest.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(warnings, Has.Some.Contains("refused image http://169.254.169.254/").And.Contains("link-local"));
+            Assert.That(warnings, Has.Some.Contains("refused fetch http://10.0.0.1/admin").And.Contains("private"));
+        });
+    }
+
     private async Task<string> FailureAsync(string path, string mode, Action<FetcherOptions>? configure = null)
     {
         var (handler, publisher) = Handler(o =>
