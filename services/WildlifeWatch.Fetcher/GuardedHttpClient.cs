@@ -94,7 +94,8 @@ public sealed class GuardedHttpClient : IDisposable
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             var answeredAt = _time.GetUtcNow();
             answered?.Invoke();
-            var responseHeaders = response.Headers.Concat(response.Content.Headers)
+            // Transfer-coding is removed by the client; the body is recorded without it, so the header goes too.
+            var responseHeaders = response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated)
                 .Where(h => !h.Key.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase))
                 .SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v)))
                 .ToList();
@@ -105,12 +106,13 @@ public sealed class GuardedHttpClient : IDisposable
 
             var raw = await ReadBoundedAsync(await response.Content.ReadAsStreamAsync(linked.Token), limit, url, "body", linked.Token);
             var decoded = await DecodeAsync(raw, response.Content.Headers.ContentEncoding, limit, url, linked.Token);
-            var requestHeaders = request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v)))
+            // NonValidated: the values as written on the wire, not re-split into tokens.
+            var requestHeaders = request.Headers.NonValidated.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()))
                 .Prepend(KeyValuePair.Create("Host", url.IsDefaultPort ? url.IdnHost : $"{url.IdnHost}:{url.Port}"))
                 .ToList();
             if (request.Content is not null)
             {
-                requestHeaders.AddRange(request.Content.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v))));
+                requestHeaders.AddRange(request.Content.Headers.NonValidated.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())));
                 requestHeaders.Add(KeyValuePair.Create("Content-Length", body!.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             }
 

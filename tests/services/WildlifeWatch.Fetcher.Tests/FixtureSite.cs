@@ -147,6 +147,7 @@ public sealed class FixtureSite : IAsyncDisposable
         app.MapGet("/broken-utf8", () => Results.Bytes(
             [.. Encoding.UTF8.GetBytes("<html><body><h1>Pangolin scales "), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes(" 50 kg</h1></body></html>")],
             "text/html; charset=utf-8"));
+        app.MapGet("/gzipped", () => new WithHeader(Results.Bytes(GzippedPage, "text/html; charset=utf-8"), "Content-Encoding", "gzip"));
         app.MapGet("/private-subresources", () => Html(
             """
             <html><body><h1>Rhino horn cup</h1>
@@ -174,6 +175,22 @@ public sealed class FixtureSite : IAsyncDisposable
     }
 
     public const long HugePageBytes = 50L * 1024 * 1024;
+
+    public const string GzippedPhrase = "Live African grey parrot, hand reared, with papers";
+
+    /// <summary>The exact bytes /gzipped sends, content-coded: what a WARC response record must reproduce.</summary>
+    public static readonly byte[] GzippedPage = Gzip(Encoding.UTF8.GetBytes($"<html><body><h1>{GzippedPhrase}</h1></body></html>"));
+
+    private static byte[] Gzip(byte[] plain)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(plain);
+        }
+
+        return output.ToArray();
+    }
 
     private static readonly Lazy<byte[]> GzipBomb = new(() =>
     {
