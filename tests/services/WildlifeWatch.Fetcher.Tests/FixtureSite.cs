@@ -148,6 +148,13 @@ public sealed class FixtureSite : IAsyncDisposable
             [.. Encoding.UTF8.GetBytes("<html><body><h1>Pangolin scales "), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes(" 50 kg</h1></body></html>")],
             "text/html; charset=utf-8"));
         app.MapGet("/gzipped", () => new WithHeader(Results.Bytes(GzippedPage, "text/html; charset=utf-8"), "Content-Encoding", "gzip"));
+        app.MapGet("/media-page", () => Html(
+            """
+            <html><head><style>@font-face { font-family: Shop; src: url(/font.woff2); } body { font-family: Shop; }</style></head>
+            <body><h1>Python skin boots</h1><img src="/small.png"><video src="/clip.mp4" autoplay muted preload="auto"></video></body></html>
+            """));
+        app.MapGet("/font.woff2", () => Results.Bytes(new byte[64], "font/woff2"));
+        app.MapGet("/clip.mp4", () => Results.Bytes(new byte[64], "video/mp4"));
         app.MapGet("/private-subresources", () => Html(
             """
             <html><body><h1>Rhino horn cup</h1>
