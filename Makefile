@@ -4,7 +4,7 @@ DOTNET ?= dotnet
 CLI = services/Pipeline.Cli/bin/$(CONFIGURATION)/net10.0/pipeline.dll
 ARGS ?=
 
-.PHONY: all build run serve demo test test-unit verify clean browser bench bench-bus bench-store bench-report
+.PHONY: all build run serve demo test test-unit verify clean browser bench bench-bus bench-store bench-report bench-fetch
 
 all: build
 
@@ -49,6 +49,9 @@ bench-bus:
 
 bench-report:
 	$(BENCH) benchmarks/WildlifeWatch.Benchmarks.Report
+# Fetcher throughput: 500 pages of the demo marketplace, browser mode at 1, 2 and 4 contexts and HTTP mode.
+bench-fetch: browser
+	$(DOTNET) run -c $(CONFIGURATION) --project benchmarks/WildlifeWatch.Benchmarks.Fetcher -- $(ARGS)
 
 clean:
 	$(DOTNET) clean Pipeline.sln -c $(CONFIGURATION) -nologo -v q

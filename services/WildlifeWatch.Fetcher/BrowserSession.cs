@@ -6,8 +6,10 @@ using Microsoft.Playwright;
 namespace WildlifeWatch.Fetcher;
 
 /// <summary>
-/// The one Chromium of this process. Each page gets its own browser context so that no cookie, cache
-/// or storage of one capture can leak into another: every capture is evidence on its own.
+/// The one Chromium of this process and its pool of browser contexts: at most
+/// <see cref="FetcherOptions.MaxConcurrentPages"/> contexts, each serving one host at a time (so a site's cookies
+/// never meet another site's), replaced after <see cref="FetcherOptions.ContextMaxPages"/> pages, when its page's
+/// JavaScript heap grew past <see cref="FetcherOptions.ContextMaxHeapMb"/>, or after any failed page.
 /// </summary>
 public sealed class BrowserSession : IAsyncDisposable
 {
@@ -20,49 +22,187 @@ public sealed class BrowserSession : IAsyncDisposable
         "--disable-sync",
         "--no-first-run",
         "--disable-dev-shm-usage",
+        // Every request is intercepted and fetched by the guarded client; anything that escapes interception
+        // (a WebSocket, say) is sent to a proxy that does not exist instead of onto the network.
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
     ];
+
+    private static readonly TimeSpan CloseBound = TimeSpan.FromSeconds(10);
 
     private readonly FetcherOptions _options;
     private readonly ILogger<BrowserSession> _logger;
-    private readonly SemaphoreSlim _pages;
+    private readonly SemaphoreSlim _slots;
     private readonly SemaphoreSlim _launchGate = new(1, 1);
+    private readonly KeyedGate _hosts = new();
+    private readonly List<PooledContext> _idle = [];
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private int _contextsCreated;
     private bool _disposed;
 
     public BrowserSession(IOptions<FetcherOptions> options, ILogger<BrowserSession>? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _logger = logger ?? NullLogger<BrowserSession>.Instance;
-        _pages = new SemaphoreSlim(_options.MaxConcurrentPages, _options.MaxConcurrentPages);
+        _slots = new SemaphoreSlim(_options.MaxConcurrentPages, _options.MaxConcurrentPages);
     }
+
+    /// <summary>Contexts opened since start, for tests and the benchmark to see recycling.</summary>
+    public int ContextsCreated => Volatile.Read(ref _contextsCreated);
 
     /// <summary>The version Chromium reports, for the capture manifest; launches the browser if needed.</summary>
     public async Task<string> GetBrowserVersionAsync(CancellationToken ct = default) => (await GetBrowserAsync(ct)).Version;
 
-    /// <summary>Runs <paramref name="work"/> on a fresh page in a fresh context, within the page limit.</summary>
-    public async Task<T> WithPageAsync<T>(Func<IPage, string, Task<T>> work, CancellationToken ct = default)
+    /// <summary>Runs <paramref name="work"/> on a fresh page in the host's context, within the context limit.</summary>
+    public async Task<T> WithPageAsync<T>(string host, Func<IPage, string, Task<T>> work, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await _pages.WaitAsync(ct);
+        using var hostTurn = await _hosts.EnterAsync(host.ToLowerInvariant(), ct);
+        await _slots.WaitAsync(ct);
+        PooledContext? pooled = null;
+        var healthy = false;
         try
         {
             var browser = await GetBrowserAsync(ct);
-            await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
-            {
-                UserAgent = _options.UserAgent,
-                ViewportSize = new ViewportSize { Width = _options.ViewportWidth, Height = _options.ViewportHeight },
-                AcceptDownloads = false,
-                ServiceWorkers = ServiceWorkerPolicy.Block,
-            });
-            var page = await context.NewPageAsync();
+            pooled = TakeIdle(host, browser) ?? await NewContextAsync(browser, host);
+            var page = await pooled.Context.NewPageAsync();
             page.SetDefaultTimeout(_options.NavigationTimeoutMs);
             page.SetDefaultNavigationTimeout(_options.NavigationTimeoutMs);
-            return await work(page, browser.Version);
+            try
+            {
+                var result = await work(page, browser.Version);
+                healthy = await WithinHeapBoundAsync(page);
+                return result;
+            }
+            finally
+            {
+                pooled.Pages++;
+                if (healthy)
+                {
+                    await CloseQuietlyAsync(page.CloseAsync(), "page");
+                }
+            }
         }
         finally
         {
-            _pages.Release();
+            if (pooled is not null)
+            {
+                await ReturnAsync(pooled, healthy && pooled.Pages < _options.ContextMaxPages);
+            }
+
+            _slots.Release();
+        }
+    }
+
+    private PooledContext? TakeIdle(string host, IBrowser browser)
+    {
+        lock (_idle)
+        {
+            var found = _idle.FindIndex(c => c.Host.Equals(host, StringComparison.OrdinalIgnoreCase) && c.Browser == browser);
+            if (found < 0)
+            {
+                return null;
+            }
+
+            var pooled = _idle[found];
+            _idle.RemoveAt(found);
+            return pooled;
+        }
+    }
+
+    private async Task<PooledContext> NewContextAsync(IBrowser browser, string host)
+    {
+        // Room for one more: the least recently used idle context of another host goes.
+        PooledContext? evicted = null;
+        lock (_idle)
+        {
+            if (_idle.Count > 0 && _idle.Count + (_options.MaxConcurrentPages - _slots.CurrentCount) > _options.MaxConcurrentPages)
+            {
+                evicted = _idle[0];
+                _idle.RemoveAt(0);
+            }
+        }
+
+        if (evicted is not null)
+        {
+            await CloseQuietlyAsync(evicted.Context.CloseAsync(), "context");
+        }
+
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            UserAgent = _options.UserAgent,
+            ViewportSize = new ViewportSize { Width = _options.ViewportWidth, Height = _options.ViewportHeight },
+            AcceptDownloads = false,
+            ServiceWorkers = ServiceWorkerPolicy.Block,
+        });
+        Interlocked.Increment(ref _contextsCreated);
+        return new PooledContext(browser, host, context);
+    }
+
+    private async Task ReturnAsync(PooledContext pooled, bool reuse)
+    {
+        if (reuse && !_disposed)
+        {
+            lock (_idle)
+            {
+                _idle.Add(pooled);
+                return;
+            }
+        }
+
+        await CloseQuietlyAsync(pooled.Context.CloseAsync(), "context");
+    }
+
+    private async Task<bool> WithinHeapBoundAsync(IPage page)
+    {
+        try
+        {
+            var heap = await page.EvaluateAsync<double>("() => performance.memory ? performance.memory.usedJSHeapSize : 0")
+                .WaitAsync(TimeSpan.FromSeconds(2));
+            return heap <= _options.ContextMaxHeapMb * 1024.0 * 1024.0;
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task CloseQuietlyAsync(Task close, string what)
+    {
+        try
+        {
+            await close.WaitAsync(CloseBound);
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            // A renderer stuck in a script can refuse to close; the browser is restarted rather than left spinning.
+            _logger.LogWarning("Closing a browser {What} failed ({Reason}); restarting Chromium", what, e.Message);
+            await RestartBrowserAsync();
+        }
+    }
+
+    private async Task RestartBrowserAsync()
+    {
+        await _launchGate.WaitAsync();
+        try
+        {
+            if (_browser is not null)
+            {
+                var old = _browser;
+                _browser = null;
+                lock (_idle)
+                {
+                    _idle.RemoveAll(c => c.Browser == old);
+                }
+
+                await old.CloseAsync().WaitAsync(CloseBound).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        finally
+        {
+            _launchGate.Release();
         }
     }
 
@@ -120,6 +260,11 @@ public sealed class BrowserSession : IAsyncDisposable
         try
         {
             _disposed = true;
+            lock (_idle)
+            {
+                _idle.Clear();
+            }
+
             if (_browser is not null)
             {
                 await _browser.CloseAsync();
@@ -136,5 +281,16 @@ public sealed class BrowserSession : IAsyncDisposable
         }
 
         // The semaphores are left undisposed on purpose: a page still finishing must be able to release its slot.
+    }
+
+    private sealed class PooledContext(IBrowser browser, string host, IBrowserContext context)
+    {
+        public IBrowser Browser { get; } = browser;
+
+        public string Host { get; } = host;
+
+        public IBrowserContext Context { get; } = context;
+
+        public int Pages { get; set; }
     }
 }

@@ -64,7 +64,7 @@ public sealed class CaptureHandler
         PageCaptureResult page;
         try
         {
-            page = await _capturer.CaptureAsync(url, ct);
+            page = await _capturer.CaptureAsync(url, request.RenderMode, ct);
         }
         catch (FetchException ex)
         {
@@ -95,6 +95,8 @@ public sealed class CaptureHandler
         var htmlSha = await _store.PutArtifactAsync(html, HtmlMediaType, ct);
         var textSha = await _store.PutArtifactAsync(text, TextMediaType, ct);
         var shotSha = await _store.PutArtifactAsync(page.ScreenshotPng, ScreenshotMediaType, ct);
+        var warc = CaptureWarc.Write(request.CrawlId, captureId, page, html, text, htmlSha, textSha, shotSha);
+        var warcSha = await _store.PutArtifactAsync(warc, WarcWriter.MediaType, ct);
 
         var manifest = new CaptureManifest(
             captureId, request.CrawlId, request.Url, request.NormalizedUrl, page.FinalUrl.AbsoluteUri, page.HttpStatus,
@@ -102,7 +104,10 @@ public sealed class CaptureHandler
             new ManifestArtifact(htmlSha, html.Length, HtmlMediaType),
             new ManifestArtifact(textSha, text.Length, TextMediaType),
             new ManifestArtifact(shotSha, page.ScreenshotPng.Length, ScreenshotMediaType),
-            page.Outlinks);
+            page.Outlinks,
+            new ManifestArtifact(warcSha, warc.Length, WarcWriter.MediaType),
+            page.RenderMode,
+            page.Warnings ?? []);
         var manifestSha = await _store.PutArtifactAsync(manifest.ToCanonicalJson(), CaptureManifest.MediaType, ct);
 
         return new Capture(

@@ -24,32 +24,46 @@ public sealed record CaptureManifest(
     ManifestArtifact Html,
     ManifestArtifact Text,
     ManifestArtifact Screenshot,
-    IReadOnlyList<string> Outlinks)
+    IReadOnlyList<string> Outlinks,
+    ManifestArtifact? Warc = null,
+    string RenderMode = Fetcher.RenderMode.Browser,
+    IReadOnlyList<string>? Warnings = null)
 {
     public const string MediaType = "application/json";
     public const int Version = 1;
 
-    public byte[] ToCanonicalJson() => CanonicalJson.Serialize(new Dictionary<string, object?>
+    public byte[] ToCanonicalJson()
     {
-        ["manifestVersion"] = Version,
-        ["captureId"] = CaptureId,
-        ["crawlId"] = CrawlId,
-        ["url"] = Url,
-        ["normalizedUrl"] = NormalizedUrl,
-        ["finalUrl"] = FinalUrl,
-        ["httpStatus"] = HttpStatus,
-        ["startedAt"] = Timestamp(StartedAt),
-        ["capturedAt"] = Timestamp(CapturedAt),
-        ["userAgent"] = UserAgent,
-        ["browserVersion"] = BrowserVersion,
-        ["artifacts"] = new Dictionary<string, object?>
+        var artifacts = new Dictionary<string, object?>
         {
             ["html"] = Artifact(Html),
             ["text"] = Artifact(Text),
             ["screenshot"] = Artifact(Screenshot),
-        },
-        ["outlinks"] = Outlinks,
-    });
+        };
+        if (Warc is not null)
+        {
+            artifacts["warc"] = Artifact(Warc);
+        }
+
+        return CanonicalJson.Serialize(new Dictionary<string, object?>
+        {
+            ["manifestVersion"] = Version,
+            ["captureId"] = CaptureId,
+            ["crawlId"] = CrawlId,
+            ["url"] = Url,
+            ["normalizedUrl"] = NormalizedUrl,
+            ["finalUrl"] = FinalUrl,
+            ["httpStatus"] = HttpStatus,
+            ["startedAt"] = Timestamp(StartedAt),
+            ["capturedAt"] = Timestamp(CapturedAt),
+            ["userAgent"] = UserAgent,
+            ["browserVersion"] = BrowserVersion,
+            ["artifacts"] = artifacts,
+            ["outlinks"] = Outlinks,
+            ["renderMode"] = RenderMode,
+            ["warnings"] = Warnings ?? [],
+        });
+    }
 
     /// <summary>ISO-8601 UTC with milliseconds, the precision the fetcher records.</summary>
     public static string Timestamp(DateTimeOffset t) =>

@@ -23,6 +23,10 @@ public sealed class FetcherModule : IPipelineModule
         // A singleton the container created is disposed at shutdown: Chromium goes down with the host.
         services.AddSingleton<BrowserSession>();
         services.AddSingleton<HostPoliteness>();
+        services.AddSingleton<GuardedHttpClient>();
+        services.AddSingleton<HostCircuitBreakers>();
+        services.AddSingleton<HttpPageLoader>();
+        services.AddSingleton<BrowserPageLoader>();
         services.AddSingleton<IPageCapturer, PageCapturer>();
         services.AddSingleton<CaptureHandler>();
     }

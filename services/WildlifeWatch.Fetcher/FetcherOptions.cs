@@ -50,4 +50,58 @@ public sealed class FetcherOptions
     /// <summary>Upper bound of any single back-off, including one a server asks for with Retry-After.</summary>
     [Range(0, 600_000)]
     public int RetryMaxDelayMs { get; set; } = 30_000;
+
+    /// <summary>
+    /// Networks the SSRF guard lets the fetcher reach although they are loopback, private, link-local, CGNAT or
+    /// multicast: a comma-separated CIDR list (<c>127.0.0.0/8,::1/128</c>). Empty: only public addresses.
+    /// </summary>
+    [CidrList]
+    public string AllowedPrivateNetworks { get; set; } = string.Empty;
+
+    /// <summary>Largest page document, as received and after content-decoding.</summary>
+    [Range(1_024, 1_073_741_824)]
+    public long MaxDocumentBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Largest sub-resource of a page (script, image, style, XHR), as received and decoded.</summary>
+    [Range(1_024, 1_073_741_824)]
+    public long MaxResourceBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Redirects followed for one page before it is recorded as a redirect loop.</summary>
+    [Range(0, 50)]
+    public int MaxRedirects { get; set; } = 10;
+
+    /// <summary>Largest image (width x height) a page may load; a larger one is refused as a decompression bomb.</summary>
+    [Range(1_000, 1_000_000_000)]
+    public long MaxImagePixels { get; set; } = 50_000_000;
+
+    /// <summary>Default render mode when a request names none: <c>browser</c>, <c>http</c> or <c>auto</c>.</summary>
+    [RegularExpression("^(browser|http|auto)$")]
+    public string RenderMode { get; set; } = Fetcher.RenderMode.Browser;
+
+    /// <summary>Pages per host that <c>auto</c> remembers to decide whether the host needs the browser.</summary>
+    [Range(1, 1_000)]
+    public int AutoSampleSize { get; set; } = 10;
+
+    /// <summary>Resource types a page may not load (Playwright names: font, media, image, stylesheet, ...).</summary>
+    public string BlockedResourceTypes { get; set; } = "font,media";
+
+    /// <summary>Pages a browser context serves before it is closed and replaced.</summary>
+    [Range(1, 100_000)]
+    public int ContextMaxPages { get; set; } = 50;
+
+    /// <summary>JavaScript heap (MB) above which a browser context is replaced after its page.</summary>
+    [Range(16, 16_384)]
+    public int ContextMaxHeapMb { get; set; } = 256;
+
+    /// <summary>Transient failures in a row (within the sampling window) that open a host's circuit breaker.</summary>
+    [Range(2, 1_000)]
+    public int BreakerFailureThreshold { get; set; } = 5;
+
+    /// <summary>Window in which the failures are counted.</summary>
+    [Range(500, 3_600_000)]
+    public int BreakerSamplingMs { get; set; } = 120_000;
+
+    /// <summary>How long an opened breaker pauses its host before letting one trial request through.</summary>
+    [Range(500, 86_400_000)]
+    public int BreakerBreakMs { get; set; } = 60_000;
 }

@@ -1,6 +1,6 @@
 namespace WildlifeWatch.Fetcher;
 
-/// <summary>What the browser saw of one page, taken in one rendering.</summary>
+/// <summary>What the fetcher took of one page, in one rendering (or one plain HTTP fetch).</summary>
 public sealed record PageCaptureResult(
     Uri RequestedUrl,
     Uri FinalUrl,
@@ -13,4 +13,7 @@ public sealed record PageCaptureResult(
     IReadOnlyList<string> Outlinks,
     string BrowserVersion,
     string UserAgent,
-    int Attempts);
+    int Attempts,
+    string RenderMode = Fetcher.RenderMode.Browser,
+    IReadOnlyList<HttpExchange>? Exchanges = null,
+    IReadOnlyList<string>? Warnings = null);

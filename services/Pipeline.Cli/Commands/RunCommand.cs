@@ -66,8 +66,9 @@ internal static class RunCommand
 
         if (seedsFile is null)
         {
-            // The demo is ours and on loopback: no politeness delay is owed to it.
+            // The demo is ours and on loopback: no politeness delay is owed to it, and the SSRF guard must let it through.
             overrides["Fetcher:PerHostMinDelayMs"] = "0";
+            overrides["Fetcher:AllowedPrivateNetworks"] = "127.0.0.0/8";
         }
 
         var builder = PipelineHost.CreateBuilder([], overrides,

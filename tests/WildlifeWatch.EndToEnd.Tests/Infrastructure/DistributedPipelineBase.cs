@@ -82,6 +82,7 @@ public abstract class DistributedPipelineBase
         Environment["Store__SqlitePath"] = DatabasePath;
         Environment["Fetcher__PerHostMinDelayMs"] = "0";
         Environment["Fetcher__MaxConcurrentPages"] = "2";
+        Environment["Fetcher__AllowedPrivateNetworks"] = "127.0.0.0/8";
         Environment["Classifier__ModelPath"] = Path.Combine(Directory, "model.zip");
         Environment["Logging__LogLevel__Default"] = "Information";
         Environment["Scheduler__SeedsFile"] = seeds;

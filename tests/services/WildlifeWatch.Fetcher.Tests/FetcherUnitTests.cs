@@ -70,7 +70,7 @@ public sealed class FetcherUnitTests
     {
         var now = new DateTimeOffset(2015, 10, 21, 7, 28, 0, TimeSpan.Zero);
 
-        Assert.That(PageCapturer.ParseRetryAfter(header, now), Is.EqualTo(seconds is null ? (TimeSpan?)null : TimeSpan.FromSeconds(seconds.Value)));
+        Assert.That(ResponseChecks.ParseRetryAfter(header, now), Is.EqualTo(seconds is null ? (TimeSpan?)null : TimeSpan.FromSeconds(seconds.Value)));
     }
 
     [TestCase("text/html; charset=utf-8", true)]
@@ -80,7 +80,7 @@ public sealed class FetcherUnitTests
     [TestCase("image/jpeg", false)]
     [TestCase("text/plain", false)]
     public void Only_html_is_captured(string? contentType, bool html) =>
-        Assert.That(PageCapturer.IsHtml(contentType), Is.EqualTo(html));
+        Assert.That(ResponseChecks.IsHtml(contentType), Is.EqualTo(html));
 
     [Test]
     public void Outlinks_are_absolute_http_without_fragments_distinct_and_in_order()
@@ -173,5 +173,60 @@ public sealed class FetcherUnitTests
         }
 
         File.Delete(dbPath);
+    }
+
+    [TestCase("Fetcher:AllowedPrivateNetworks", "10.0.0.0/33", "CIDR")]
+    [TestCase("Fetcher:RenderMode", "headless", "RenderMode")]
+    [TestCase("Fetcher:MaxRedirects", "-1", "MaxRedirects")]
+    [TestCase("Fetcher:BreakerFailureThreshold", "1", "BreakerFailureThreshold")]
+    public void Fetcher_settings_are_validated_at_start(string key, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IPipelineStore>(new SqlitePipelineStore(Path.Combine(Path.GetTempPath(), "unused.db")));
+        new FetcherModule().ConfigureServices(services, configuration);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(() => provider.GetRequiredService<IOptions<FetcherOptions>>().Value,
+            Throws.TypeOf<OptionsValidationException>().With.Message.Contains(named));
+    }
+
+    [Test]
+    public void The_default_user_agent_names_the_project_and_a_contact_url()
+    {
+        Assert.That(FetcherOptions.DefaultUserAgent, Does.StartWith("WildlifeTradeWatch/").And.Match(@"\(\+https://[^\s;)]+"));
+    }
+
+    [Test]
+    public void The_render_mode_of_a_request_wins_over_the_configured_one_when_it_is_valid()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(RenderMode.Resolve("HTTP", RenderMode.Browser), Is.EqualTo(RenderMode.Http));
+            Assert.That(RenderMode.Resolve(null, RenderMode.Auto), Is.EqualTo(RenderMode.Auto));
+            Assert.That(RenderMode.Resolve("magic", RenderMode.Browser), Is.EqualTo(RenderMode.Browser));
+        });
+    }
+
+    [TestCase(new byte[] { 0x7F, 0x45, 0x4C, 0x46, 0, 0, 0 }, true)]
+    [TestCase(new byte[] { 0x3C, 0x68, 0x31, 0x3E, 0x0A }, false)]
+    [TestCase(new byte[] { 0xFF, 0xFE, 0x3C, 0x00, 0x68, 0x00 }, false)]
+    [TestCase(new byte[] { 1, 2, 3, 4, 5, 6, 0x41 }, true)]
+    public void Binary_content_is_told_from_text(byte[] content, bool binary) =>
+        Assert.That(ResponseChecks.LooksBinary(content), Is.EqualTo(binary));
+
+    [Test]
+    public void Image_sizes_are_read_from_png_gif_and_jpeg_headers()
+    {
+        byte[] gif = [.. "GIF89a"u8, 0x10, 0x27, 0x20, 0x4E];
+        byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0, 0, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x75, 0x30, 0x9C, 0x40, 0x03];
+        Assert.Multiple(() =>
+        {
+            Assert.That(ResponseChecks.ImageSize(FixtureSite.PngHeader(60_000, 30_000)), Is.EqualTo(((long)60_000, (long)30_000)));
+            Assert.That(ResponseChecks.ImageSize(gif), Is.EqualTo(((long)10_000, (long)20_000)));
+            Assert.That(ResponseChecks.ImageSize(jpeg), Is.EqualTo(((long)40_000, (long)30_000)));
+            Assert.That(ResponseChecks.ImageSize("not an image"u8), Is.Null);
+        });
     }
 }

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace WildlifeWatch.Fetcher.Tests;
 
 /// <summary>A small marketplace-like site on 127.0.0.1 that counts and timestamps every request it serves.</summary>
-internal sealed class FixtureSite : IAsyncDisposable
+public sealed class FixtureSite : IAsyncDisposable
 {
     public const string ScriptRenderedPhrase = "Carved ivory bangle, antique, ships worldwide";
 
@@ -116,6 +116,129 @@ internal sealed class FixtureSite : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return Html("<html><body>late</body></html>");
         });
+        MapHostile(app);
+    }
+
+    private void MapHostile(WebApplication app)
+    {
+        app.MapGet("/infinite-loop", () => Html("<html><body><h1>Spinning</h1><script>while (true) { }</script></body></html>"));
+        app.MapGet("/huge", async (HttpContext context) =>
+        {
+            // 50 MB, streamed without a Content-Length: only a bound on what is read can stop it.
+            context.Response.ContentType = "text/html; charset=utf-8";
+            var chunk = Encoding.ASCII.GetBytes("<p>" + new string('x', 1020) + "</p>\n");
+            await context.Response.WriteAsync("<html><body>", context.RequestAborted);
+            for (var sent = 0L; sent < HugePageBytes && !context.RequestAborted.IsCancellationRequested; sent += chunk.Length)
+            {
+                await context.Response.Body.WriteAsync(chunk, context.RequestAborted).AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        });
+        app.MapGet("/redirect-loop/{n:int}", (int n) => Results.Redirect($"/redirect-loop/{(n + 1) % 3}"));
+        app.MapGet("/gzip-bomb", () =>
+        {
+            var response = Results.Bytes(GzipBomb.Value, "text/html; charset=utf-8");
+            return new WithHeader(response, "Content-Encoding", "gzip");
+        });
+        app.MapGet("/bomb-image-page", () => Html(
+            "<html><body><h1>Tiger skin rug</h1><img src='/bomb.png'><img src='/small.png'></body></html>"));
+        app.MapGet("/bomb.png", () => Results.Bytes(PngHeader(60_000, 60_000), "image/png"));
+        app.MapGet("/small.png", () => Results.Bytes(PngHeader(2, 2), "image/png"));
+        app.MapGet("/binary-as-html", () => Results.Bytes(BinaryBody, "text/html"));
+        app.MapGet("/broken-utf8", () => Results.Bytes(
+            [.. Encoding.UTF8.GetBytes("<html><body><h1>Pangolin scales "), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes(" 50 kg</h1></body></html>")],
+            "text/html; charset=utf-8"));
+        app.MapGet("/gzipped", () => new WithHeader(Results.Bytes(GzippedPage, "text/html; charset=utf-8"), "Content-Encoding", "gzip"));
+        app.MapGet("/media-page", () => Html(
+            """
+            <html><head><style>@font-face { font-family: Shop; src: url(/font.woff2); } body { font-family: Shop; }</style></head>
+            <body><h1>Python skin boots</h1><img src="/small.png"><video src="/clip.mp4" autoplay muted preload="auto"></video></body></html>
+            """));
+        app.MapGet("/font.woff2", () => Results.Bytes(new byte[64], "font/woff2"));
+        app.MapGet("/clip.mp4", () => Results.Bytes(new byte[64], "video/mp4"));
+        app.MapGet("/private-subresources", () => Html(
+            """
+            <html><body><h1>Rhino horn cup</h1>
+            <img src="http://169.254.169.254/latest/meta-data/iam.png">
+            <script>fetch('http://10.0.0.1/admin').catch(() => {});</script>
+            </body></html>
+            """));
+        app.MapGet("/private-redirect", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
+        app.MapGet("/rate-limited", (HttpContext context) =>
+        {
+            var n = _flakyCounts.AddOrUpdate("/rate-limited", 1, (_, c) => c + 1);
+            if (n == 1)
+            {
+                context.Response.Headers.RetryAfter = "2";
+                return Results.Text("slow down", "text/plain", statusCode: 429);
+            }
+
+            return Html("<html><body><h1>Served after the pause</h1></body></html>");
+        });
+        app.MapGet("/down", () => Results.Text("maintenance", "text/plain", statusCode: 503));
+        app.MapGet("/static-page", () => Html(
+            "<html><head><title>Static</title></head><body><h1>Ivory carving, 19th century</h1>" +
+            string.Concat(Enumerable.Repeat("<p>Hand carved figure of a fisherman, signed on the base, from an estate collection. </p>", 6)) +
+            "<a href='/plain/1'>next</a></body></html>"));
+    }
+
+    public const long HugePageBytes = 50L * 1024 * 1024;
+
+    public const string GzippedPhrase = "Live African grey parrot, hand reared, with papers";
+
+    /// <summary>The exact bytes /gzipped sends, content-coded: what a WARC response record must reproduce.</summary>
+    public static readonly byte[] GzippedPage = Gzip(Encoding.UTF8.GetBytes($"<html><body><h1>{GzippedPhrase}</h1></body></html>"));
+
+    private static byte[] Gzip(byte[] plain)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(plain);
+        }
+
+        return output.ToArray();
+    }
+
+    private static readonly Lazy<byte[]> GzipBomb = new(() =>
+    {
+        // 64 MB of spaces compress to about 64 KB.
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var block = new byte[1024 * 1024];
+            block.AsSpan().Fill((byte)' ');
+            for (var i = 0; i < 64; i++)
+            {
+                gzip.Write(block);
+            }
+        }
+
+        return output.ToArray();
+    });
+
+    // An ELF header followed by NULs and noise: what an executable looks like.
+    private static readonly byte[] BinaryBody = [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0, .. new byte[64], .. Enumerable.Range(0, 4000).Select(i => (byte)(i * 7919 % 256))];
+
+    /// <summary>A PNG signature and IHDR claiming the given size; the refusal must not need the pixels.</summary>
+    public static byte[] PngHeader(int width, int height)
+    {
+        var png = new byte[33];
+        byte[] signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R'];
+        signature.CopyTo(png, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), height);
+        png[24] = 8;
+        png[25] = 6;
+        return png;
+    }
+
+    private sealed class WithHeader(IResult inner, string name, string value) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers[name] = value;
+            return inner.ExecuteAsync(httpContext);
+        }
     }
 
     private static IResult Html(string html) => Results.Text(html, "text/html; charset=utf-8");

@@ -1,0 +1,339 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Playwright;
+
+namespace WildlifeWatch.Fetcher;
+
+/// <summary>
+/// Renders a page in Chromium while the fetcher, not the browser, talks to the network: every request the page makes
+/// is intercepted and fetched through the <see cref="GuardedHttpClient"/> (SSRF guard, size bounds, bounded decoding),
+/// its exchange recorded for the WARC, then handed to the browser. Redirects of the page come back to the browser as
+/// redirects, so it resolves links against the right address, and are counted here. Every wait is bounded, so a
+/// hostile page ends in a recorded error, never a stuck worker.
+/// </summary>
+public sealed partial class BrowserPageLoader
+{
+    private const string VisibleTextScript =
+        "() => (document.body ?? document.documentElement)?.innerText ?? ''";
+
+    // Resolved by the browser against document.baseURI, exactly as a click would; SVG links included.
+    private const string OutlinksScript =
+        """
+        () => {
+          const out = [];
+          for (const a of document.querySelectorAll('a[href]')) {
+            try { out.push(new URL(a.getAttribute('href'), document.baseURI).href); } catch { }
+          }
+          return out;
+        }
+        """;
+
+    private static readonly HashSet<string> UnforwardedResponseHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive",
+    };
+
+    private static readonly string[] TransientNetErrors =
+    [
+        "ERR_CONNECTION_REFUSED", "ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_CONNECTION_ABORTED",
+        "ERR_CONNECTION_TIMED_OUT", "ERR_TIMED_OUT", "ERR_EMPTY_RESPONSE", "ERR_NETWORK_CHANGED",
+        "ERR_INTERNET_DISCONNECTED", "ERR_ADDRESS_UNREACHABLE", "ERR_NETWORK_IO_SUSPENDED", "ERR_SOCKET_NOT_CONNECTED",
+        "ERR_HTTP2_PROTOCOL_ERROR", "ERR_QUIC_PROTOCOL_ERROR", "ERR_PROXY_CONNECTION_FAILED", "ERR_INCOMPLETE_CHUNKED_ENCODING",
+    ];
+
+    private readonly BrowserSession _browser;
+    private readonly GuardedHttpClient _http;
+    private readonly HostPoliteness _politeness;
+    private readonly FetcherOptions _options;
+    private readonly HashSet<string> _blockedTypes;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public BrowserPageLoader(
+        BrowserSession browser,
+        GuardedHttpClient http,
+        HostPoliteness politeness,
+        IOptions<FetcherOptions> options,
+        TimeProvider? time = null,
+        ILogger<BrowserPageLoader>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _browser = browser;
+        _http = http;
+        _politeness = politeness;
+        _options = options.Value;
+        _blockedTypes = new HashSet<string>(
+            _options.BlockedResourceTypes.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<BrowserPageLoader>.Instance;
+    }
+
+    public Task<PageCaptureResult> LoadAsync(Uri url, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return _browser.WithPageAsync(url.IdnHost, async (page, browserVersion) =>
+        {
+            var state = new Navigation();
+            using var requests = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            // Taken with the page ready and handed back when the document answers: the host's delay runs from its answer.
+            var turn = await _politeness.WaitTurnAsync(url, ct);
+            try
+            {
+                await page.RouteAsync("**/*", route => RouteAsync(route, state, turn, requests.Token));
+                return await CaptureAsync(page, url, browserVersion, state, ct);
+            }
+            finally
+            {
+                await requests.CancelAsync();
+                await turn.DisposeAsync();
+            }
+        }, ct);
+    }
+
+    private async Task<PageCaptureResult> CaptureAsync(IPage page, Uri url, string browserVersion, Navigation state, CancellationToken ct)
+    {
+        var startedAt = Clock.Now(_time);
+        var target = url;
+        while (true)
+        {
+            try
+            {
+                await page.GotoAsync(target.AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = _options.NavigationTimeoutMs });
+                break;
+            }
+            catch (PlaywrightException) when (state.TakeRedirect() is { } next)
+            {
+                // Chromium does not intercept the request a fulfilled redirect leads to, so the hop is navigated here.
+                target = next;
+            }
+            catch (TimeoutException ex)
+            {
+                state.ThrowIfFailed();
+                if (state.Document is not null)
+                {
+                    throw new HostilePageException(
+                        $"the page did not finish loading within {_options.NavigationTimeoutMs} ms of its response (a script that never yields?)");
+                }
+
+                throw new TransientFetchException($"navigation timed out after {_options.NavigationTimeoutMs} ms", null, ex);
+            }
+            catch (PlaywrightException ex)
+            {
+                state.ThrowIfFailed();
+                throw Classify(ex);
+            }
+        }
+
+        state.ThrowIfFailed();
+        var document = state.Document ?? throw new PermanentFetchException("the browser received no response for the page");
+        if (_options.NetworkIdleTimeoutMs > 0)
+        {
+            try
+            {
+                // Script-rendered pages fetch their data after load; give them a bounded chance to finish.
+                await page.WaitForLoadStateAsync(LoadState.NetworkIdle, new PageWaitForLoadStateOptions { Timeout = _options.NetworkIdleTimeoutMs });
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogDebug("Network not idle after {Timeout} ms on {Url}; capturing anyway", _options.NetworkIdleTimeoutMs, url);
+            }
+        }
+
+        ct.ThrowIfCancellationRequested();
+        try
+        {
+            // Playwright's reads take no timeout of their own; a script that spins after load would hold them forever.
+            var html = await Bounded(page.ContentAsync(), "reading the rendered DOM");
+            var text = await Bounded(page.EvaluateAsync<string?>(VisibleTextScript), "reading the visible text") ?? string.Empty;
+            var links = await Bounded(page.EvaluateAsync<string[]?>(OutlinksScript), "reading the links") ?? [];
+            var screenshot = await Bounded(
+                page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Type = ScreenshotType.Png, Timeout = _options.NavigationTimeoutMs }),
+                "taking the screenshot");
+            state.ThrowIfFailed();
+            var warnings = state.Warnings.ToList();
+            if (ResponseChecks.Decode(document.Content, document.ContentType).Note is { } note)
+            {
+                warnings.Insert(0, note);
+            }
+
+            return new PageCaptureResult(
+                url, new Uri(page.Url), document.Status, startedAt, Clock.Now(_time), html, text, screenshot,
+                PageCapturer.NormalizeOutlinks(links), browserVersion, _options.UserAgent, 1, RenderMode.Browser, state.Exchanges.ToList(), warnings);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TransientFetchException("taking the page's artifacts timed out", null, ex);
+        }
+        catch (PlaywrightException ex)
+        {
+            state.ThrowIfFailed();
+            // Typically the page navigated away (a script redirect) while we were reading it.
+            throw new TransientFetchException($"the page changed while it was captured: {FirstLine(ex.Message)}", null, ex);
+        }
+    }
+
+    private async Task<T> Bounded<T>(Task<T> read, string what)
+    {
+        try
+        {
+            return await read.WaitAsync(TimeSpan.FromMilliseconds(_options.NavigationTimeoutMs), _time);
+        }
+        catch (TimeoutException)
+        {
+            throw new HostilePageException($"{what} took longer than {_options.NavigationTimeoutMs} ms (a script that never yields?)");
+        }
+    }
+
+    private async Task RouteAsync(IRoute route, Navigation state, HostPoliteness.HostTurn turn, CancellationToken ct)
+    {
+        var request = route.Request;
+        var isDocument = request.IsNavigationRequest && request.Frame.ParentFrame is null;
+        try
+        {
+            if (!isDocument && _blockedTypes.Contains(request.ResourceType))
+            {
+                await route.AbortAsync("blockedbyclient");
+                return;
+            }
+
+            var url = new Uri(request.Url);
+            if (isDocument && state.Exchanges.Count > _options.MaxRedirects)
+            {
+                throw new HostilePageException($"more than {_options.MaxRedirects} redirects (a redirect loop?), the last to {url.GetLeftPart(UriPartial.Path)}");
+            }
+
+            var headers = (await request.AllHeadersAsync()).ToList();
+            if (isDocument && !headers.Any(h => h.Key.Equals("sec-fetch-mode", StringComparison.OrdinalIgnoreCase)))
+            {
+                // A server tells page loads from script calls by these; the browser adds them only after interception.
+                headers.Add(KeyValuePair.Create("Sec-Fetch-Mode", "navigate"));
+                headers.Add(KeyValuePair.Create("Sec-Fetch-Dest", "document"));
+            }
+
+            var exchange = await _http.SendAsync(
+                url, request.Method, headers, request.PostDataBuffer,
+                isDocument ? _options.MaxDocumentBytes : _options.MaxResourceBytes, isDocument ? turn.Answered : null, ct);
+            if (isDocument)
+            {
+                state.Exchanges.Enqueue(exchange);
+                if (exchange.IsRedirect)
+                {
+                    state.Redirect(new Uri(url, exchange.Header("location")));
+                    await route.AbortAsync("aborted");
+                    return;
+                }
+
+                ResponseChecks.CheckDocument(exchange, _time.GetUtcNow());
+                state.Document = exchange;
+            }
+            else if (request.ResourceType == "image" && ResponseChecks.ImageSize(exchange.Content) is var (width, height) && width * height > _options.MaxImagePixels)
+            {
+                throw new HostilePageException($"{width}x{height} pixels, over the {_options.MaxImagePixels}-pixel limit (a decompression bomb?)");
+            }
+
+            await route.FulfillAsync(new RouteFulfillOptions
+            {
+                Status = exchange.Status,
+                Headers = Forwardable(exchange.ResponseHeaders),
+                BodyBytes = exchange.Content,
+            });
+        }
+        catch (FetchException e)
+        {
+            if (isDocument)
+            {
+                state.Fail(e);
+            }
+            else
+            {
+                state.Warnings.Enqueue($"refused {request.ResourceType} {Shorten(request.Url)}: {e.Message}");
+            }
+
+            await AbortQuietlyAsync(route);
+        }
+        catch (OperationCanceledException)
+        {
+            await AbortQuietlyAsync(route);
+        }
+        catch (PlaywrightException)
+        {
+            // The page was closed while this request was in flight: nobody waits for it any more.
+        }
+    }
+
+    private static async Task AbortQuietlyAsync(IRoute route)
+    {
+        try
+        {
+            await route.AbortAsync("blockedbyclient");
+        }
+        catch (PlaywrightException)
+        {
+            // Already handled or the page is gone.
+        }
+    }
+
+    private static Dictionary<string, string> Forwardable(IEnumerable<KeyValuePair<string, string>> headers) =>
+        headers.Where(h => !UnforwardedResponseHeaders.Contains(h.Key))
+            .GroupBy(h => h.Key.ToLowerInvariant())
+            .ToDictionary(g => g.Key, g => string.Join(g.Key == "set-cookie" ? "\n" : ", ", g.Select(h => h.Value)));
+
+    private static FetchException Classify(PlaywrightException ex)
+    {
+        var message = ex.Message;
+        if (TransientNetErrors.FirstOrDefault(e => message.Contains(e, StringComparison.Ordinal)) is { } transient)
+        {
+            return new TransientFetchException($"network error (net::{transient})", null, ex);
+        }
+
+        var netError = NetError().Match(message);
+        if (netError.Success)
+        {
+            return new PermanentFetchException($"network error ({netError.Value})", ex);
+        }
+
+        // Anything else is the browser itself failing (a crash, a closed target): worth another attempt.
+        return new TransientFetchException($"browser error: {FirstLine(message)}", null, ex);
+    }
+
+    private static string Shorten(string url) => url.Length <= 200 ? url : url[..200] + "…";
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOf('\n', StringComparison.Ordinal);
+        return (end < 0 ? message : message[..end]).Trim();
+    }
+
+    [GeneratedRegex(@"net::ERR_[A-Z0-9_]+")]
+    private static partial Regex NetError();
+
+    /// <summary>What the interception saw of one page's navigation.</summary>
+    private sealed class Navigation
+    {
+        private FetchException? _failure;
+        private Uri? _redirect;
+
+        public ConcurrentQueue<HttpExchange> Exchanges { get; } = new();
+
+        public ConcurrentQueue<string> Warnings { get; } = new();
+
+        public HttpExchange? Document { get; set; }
+
+        public void Redirect(Uri to) => Interlocked.Exchange(ref _redirect, to);
+
+        public Uri? TakeRedirect() => _failure is null ? Interlocked.Exchange(ref _redirect, null) : null;
+
+        public void Fail(FetchException e) => Interlocked.CompareExchange(ref _failure, e, null);
+
+        public void ThrowIfFailed()
+        {
+            if (_failure is { } failure)
+            {
+                throw failure;
+            }
+        }
+    }
+}
