@@ -11,6 +11,7 @@ public static class MongoSchema
     public const string Captures = "captures";
     public const string Listings = "listings";
     public const string Scores = "scores";
+    public const string ShadowScores = "shadow_scores";
     public const string Alerts = "alerts";
     public const string Labels = "labels";
     public const string Models = "models";
@@ -71,6 +72,9 @@ public static class MongoSchema
             Index(keys.Ascending("listing_id").Ascending("model_version"), "ux_listing_model", unique: true),
             Index(keys.Ascending("crawl_id").Ascending("alert_decided_at"), "ix_crawl_decided"),
             Index(keys.Ascending("listing_id").Ascending("scored_at"), "ix_listing_history"));
+        await Create(ShadowScores,
+            Index(keys.Ascending("listing_id").Ascending("model_version"), "ux_listing_model", unique: true),
+            Index(keys.Ascending("model_version").Ascending("scored_at"), "ix_model_scored"));
         await Create(Alerts,
             Index(keys.Ascending("listing_id"), "ux_listing", unique: true),
             Index(keys.Ascending("crawl_id").Ascending("raised_at"), "ix_crawl_raised"));

@@ -170,5 +170,22 @@ internal static class SqliteSchema
         CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         """,
+
+        // 3: explanations and product type on every score; shadow (challenger) scores apart from the live ones.
+        """
+        ALTER TABLE scores ADD COLUMN product_type TEXT;
+        ALTER TABLE scores ADD COLUMN reasons_json TEXT;
+
+        CREATE TABLE IF NOT EXISTS shadow_scores(
+            listing_id TEXT NOT NULL REFERENCES listings(id),
+            model_version TEXT NOT NULL,
+            crawl_id TEXT NOT NULL,
+            value REAL NOT NULL,
+            scored_at TEXT NOT NULL,
+            product_type TEXT,
+            reasons_json TEXT,
+            PRIMARY KEY(listing_id, model_version));
+        CREATE INDEX IF NOT EXISTS ix_shadow_scores_model ON shadow_scores(model_version, scored_at);
+        """,
     ];
 }
