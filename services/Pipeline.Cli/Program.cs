@@ -9,6 +9,12 @@ var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     ["verify"] = VerifyCommand.Options,
     ["errors"] = ErrorsCommand.Options,
     ["purge"] = PurgeCommand.Options,
+    ["classify"] = ClassifyCommand.Options,
+    ["train"] = TrainCommand.Options,
+    ["evaluate"] = EvaluateCommand.Options,
+    ["publish"] = PublishCommand.Options,
+    ["label-queue"] = LabelQueueCommand.Options,
+    ["export-training"] = ExportTrainingCommand.Options,
 };
 
 using var cancel = new CancellationTokenSource();
@@ -20,7 +26,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    var line = CommandLine.Parse(args, verbs);
+    var line = CommandLine.Parse(PublishCommand.WithVersionOption(args), verbs);
     return line.Verb switch
     {
         "run" => await RunCommand.ExecuteAsync(line, cancel.Token),
@@ -28,6 +34,12 @@ try
         "verify" => await VerifyCommand.ExecuteAsync(line, cancel.Token),
         "errors" => await ErrorsCommand.ExecuteAsync(line, cancel.Token),
         "purge" => await PurgeCommand.ExecuteAsync(line, cancel.Token),
+        "classify" => await ClassifyCommand.ExecuteAsync(line, cancel.Token),
+        "train" => await TrainCommand.ExecuteAsync(line, cancel.Token),
+        "evaluate" => await EvaluateCommand.ExecuteAsync(line, cancel.Token),
+        "publish" => await PublishCommand.ExecuteAsync(line, cancel.Token),
+        "label-queue" => await LabelQueueCommand.ExecuteAsync(line, cancel.Token),
+        "export-training" => await ExportTrainingCommand.ExecuteAsync(line, cancel.Token),
         _ => Help.Print(),
     };
 }

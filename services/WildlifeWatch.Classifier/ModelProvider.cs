@@ -13,7 +13,7 @@ namespace WildlifeWatch.Classifier;
 /// A publication swaps the model in place: the new one is loaded first, then one reference changes, so a message is
 /// scored by either the old or the new model and none waits or fails during the swap.
 /// </summary>
-public sealed partial class ModelProvider(IOptions<ClassifierOptions> options, ILexiconMatcher lexicon, IPipelineStore store, ILogger<ModelProvider> logger)
+public sealed partial class ModelProvider(IOptions<ClassifierOptions> options, ILexiconMatcher lexicon, IPipelineStore? store, ILogger<ModelProvider> logger)
     : IDisposable
 {
     private readonly Lock _gate = new();
@@ -24,7 +24,8 @@ public sealed partial class ModelProvider(IOptions<ClassifierOptions> options, I
     private ListingModel? _shadow;
     private bool _shadowLoaded;
 
-    public ModelRegistry Registry { get; } = new(store, lexicon, options.Value.ModelDirectory, TimeProvider.System);
+    /// <summary>The registry of published models; null without a store (the CLI scoring a file offline).</summary>
+    public ModelRegistry? Registry { get; } = store is null ? null : new(store, lexicon, options.Value.ModelDirectory, TimeProvider.System);
 
     public Task<ListingModel> GetAsync(CancellationToken ct = default)
     {
@@ -77,7 +78,8 @@ public sealed partial class ModelProvider(IOptions<ClassifierOptions> options, I
             return;
         }
 
-        var loaded = await Task.Run(() => Registry.LoadAsync(publication.ModelVersion, ct), ct);
+        var registry = Registry ?? throw new InvalidOperationException("Publications need the store.");
+        var loaded = await Task.Run(() => registry.LoadAsync(publication.ModelVersion, ct), ct);
         lock (_gate)
         {
             if (publication.Role == ModelRoles.Live)
@@ -122,6 +124,11 @@ public sealed partial class ModelProvider(IOptions<ClassifierOptions> options, I
 
     private async Task<ListingModel> LoadInitialAsync()
     {
+        if (Registry is null)
+        {
+            return LoadOrTrain();
+        }
+
         ModelPublication publication;
         try
         {
@@ -165,7 +172,7 @@ public sealed partial class ModelProvider(IOptions<ClassifierOptions> options, I
 
         try
         {
-            var shadow = await Registry.LoadAsync(version);
+            var shadow = await Registry!.LoadAsync(version);
             lock (_gate)
             {
                 _shadow ??= shadow;

@@ -151,8 +151,11 @@ public sealed class ModelLifecycleTests
 
         var announced = harness.Published.Select<ListingScored>().Select(m => m.Context.Message).ToList();
         var shadowScores = await _store.GetShadowScoresAsync(_second);
+        var comparison = await ShadowComparison.CreateAsync(_store, _second, 0.5);
         Assert.Multiple(() =>
         {
+            Assert.That(comparison.Compared, Is.EqualTo(30), "the comparison report pairs every shadow score with the live one");
+            Assert.That(comparison.ToText(), Does.Contain(_second).And.Contain("agreement"));
             Assert.That(announced.Select(m => m.ModelVersion).Distinct(), Is.EqualTo(new[] { _first }), "only the live model is announced (and may alert)");
             Assert.That(shadowScores.Select(s => s.ListingId).Order(), Is.EqualTo(listings.Select(l => l.ListingId).Order()));
             Assert.That(shadowScores.All(s => s.ReasonsJson is not null), Is.True);
