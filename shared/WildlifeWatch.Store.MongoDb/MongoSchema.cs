@@ -32,7 +32,18 @@ public static class MongoSchema
     internal static readonly (int Version, string Description, Func<IMongoDatabase, CancellationToken, Task> Apply)[] Migrations =
     [
         (1, "collections and indexes of the first release", EnsureIndexesAsync),
+        (2, "shadow scores of challenger models, unique per (listing, model)", EnsureShadowScoreIndexesAsync),
     ];
+
+    internal static Task EnsureShadowScoreIndexesAsync(IMongoDatabase db, CancellationToken ct)
+    {
+        var keys = Builders<BsonDocument>.IndexKeys;
+        return db.GetCollection<BsonDocument>(ShadowScores).Indexes.CreateManyAsync(
+        [
+            new(keys.Ascending("listing_id").Ascending("model_version"), new CreateIndexOptions { Name = "ux_listing_model", Unique = true }),
+            new(keys.Ascending("model_version").Ascending("scored_at"), new CreateIndexOptions { Name = "ix_model_scored" }),
+        ], ct);
+    }
 
     /// <summary>Creates every index (idempotent: an existing index with the same name and keys is left alone).</summary>
     internal static async Task EnsureIndexesAsync(IMongoDatabase db, CancellationToken ct)
@@ -72,9 +83,6 @@ public static class MongoSchema
             Index(keys.Ascending("listing_id").Ascending("model_version"), "ux_listing_model", unique: true),
             Index(keys.Ascending("crawl_id").Ascending("alert_decided_at"), "ix_crawl_decided"),
             Index(keys.Ascending("listing_id").Ascending("scored_at"), "ix_listing_history"));
-        await Create(ShadowScores,
-            Index(keys.Ascending("listing_id").Ascending("model_version"), "ux_listing_model", unique: true),
-            Index(keys.Ascending("model_version").Ascending("scored_at"), "ix_model_scored"));
         await Create(Alerts,
             Index(keys.Ascending("listing_id"), "ux_listing", unique: true),
             Index(keys.Ascending("crawl_id").Ascending("raised_at"), "ix_crawl_raised"));
