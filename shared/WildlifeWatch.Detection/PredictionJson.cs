@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace WildlifeWatch.Detection;
@@ -50,7 +51,8 @@ public static class PredictionJson
     public static string Reasons(IReadOnlyList<Reason> reasons)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Terms stay readable in the store ("ngà voi", "象牙"), as in classify's output.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             WriteReasons(writer, reasons);
         }
