@@ -4,7 +4,7 @@ DOTNET ?= dotnet
 CLI = services/Pipeline.Cli/bin/$(CONFIGURATION)/net10.0/pipeline.dll
 ARGS ?=
 
-.PHONY: all build run serve demo test test-unit verify clean browser bench bench-bus bench-store bench-report bench-fetch
+.PHONY: all build run serve demo test test-unit verify clean browser bench bench-bus bench-store bench-report bench-fetch bench-classify
 
 all: build
 
@@ -52,6 +52,9 @@ bench-report:
 # Fetcher throughput: 500 pages of the demo marketplace, browser mode at 1, 2 and 4 contexts and HTTP mode.
 bench-fetch: browser
 	$(DOTNET) run -c $(CONFIGURATION) --project benchmarks/WildlifeWatch.Benchmarks.Fetcher -- $(ARGS)
+# Listings scored per second by `pipeline classify` (100k listings) and by the classifier service's handler.
+bench-classify:
+	$(DOTNET) run -c $(CONFIGURATION) --project benchmarks/WildlifeWatch.Benchmarks.Classify -- $(ARGS)
 
 clean:
 	$(DOTNET) clean Pipeline.sln -c $(CONFIGURATION) -nologo -v q

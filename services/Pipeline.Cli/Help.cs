@@ -71,6 +71,25 @@ internal static class Help
                         --queue NAME        one queue (wtw.extractor.page-captured or its _error queue)
                         --requeue           move the messages back to the queue they failed on
                         --max N             at most N messages per queue (default 1000)
+              classify  Score JSON lines ({"id","title","description",...}) with the live model; one line out per listing:
+                        id, score, alert, productType, taxa, modelVersion, reasons. Bad lines are reported and skipped.
+                        --input FILE        listings ('-' for stdin)       --output FILE   scores (default stdout)
+                        --model V|FILE      a registered version or a model file (default: the published live model)
+                        --threshold X       alert threshold (default: Alerts:Threshold, 0.5)
+              train     Cross-validate the trainers on data/training plus investigators' labels, train the best, print
+                        the report, draw pr-curve.png and confusion-matrix.png, register the model in the store.
+                        --data FILE  --folds N (5)  --trainer auto|lbfgs|sdca  --seed N  --report-dir DIR  --no-labels
+              evaluate  The same report for one model on a labeled file, with the per-language quality gate.
+                        --model V|FILE  --data FILE  --threshold X  --report-dir DIR
+                        --shadow            compare the shadow challenger with the live model on the traffic both scored
+              publish   pipeline publish V: make registered model V live; running classifiers swap it in (ModelPublished).
+                        --shadow            run V as a challenger: scored and stored apart, never alerting
+                        --retire-shadow     withdraw challenger V        --rabbitmq URI   broker (default: RABBITMQ_URI)
+              label-queue  Unlabeled listings whose labels would help the model most (uncertain score, new terms).
+                        --limit N (50)  --json
+              export-training  The training data (corpus + labels) for data scientists.
+                        --format csv|parquet  --output FILE  --data FILE  --no-labels
+              Model verbs also take --db PATH (the store) and --models DIR (model cache, default Classifier:ModelDirectory).
 
             Every setting is also read from appsettings.json and environment variables
             (for example Store__SqlitePath, Fetcher__ExecutablePath, PLAYWRIGHT_CHROMIUM_EXECUTABLE, RABBITMQ_URI).

@@ -14,6 +14,12 @@ var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     ["verify-package"] = ExportCommand.VerifyOptions,
     [AlertsCommand.SubscribeVerb] = AlertsCommand.Options,
     ["removals"] = RemovalsCommand.Options,
+    ["classify"] = ClassifyCommand.Options,
+    ["train"] = TrainCommand.Options,
+    ["evaluate"] = EvaluateCommand.Options,
+    ["publish"] = PublishCommand.Options,
+    ["label-queue"] = LabelQueueCommand.Options,
+    ["export-training"] = ExportTrainingCommand.Options,
 };
 
 using var cancel = new CancellationTokenSource();
@@ -25,7 +31,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    var line = CommandLine.Parse(AlertsCommand.Normalize(args), verbs);
+    var line = CommandLine.Parse(PublishCommand.WithVersionOption(AlertsCommand.Normalize(args)), verbs);
     return line.Verb switch
     {
         "run" => await RunCommand.ExecuteAsync(line, cancel.Token),
@@ -38,6 +44,12 @@ try
         "verify-package" => ExportCommand.Verify(line),
         AlertsCommand.SubscribeVerb => await AlertsCommand.SubscribeAsync(line, cancel.Token),
         "removals" => await RemovalsCommand.ExecuteAsync(line, cancel.Token),
+        "classify" => await ClassifyCommand.ExecuteAsync(line, cancel.Token),
+        "train" => await TrainCommand.ExecuteAsync(line, cancel.Token),
+        "evaluate" => await EvaluateCommand.ExecuteAsync(line, cancel.Token),
+        "publish" => await PublishCommand.ExecuteAsync(line, cancel.Token),
+        "label-queue" => await LabelQueueCommand.ExecuteAsync(line, cancel.Token),
+        "export-training" => await ExportTrainingCommand.ExecuteAsync(line, cancel.Token),
         _ => Help.Print(),
     };
 }

@@ -27,6 +27,10 @@ public sealed class ClassifierModule : IPipelineModule
         services.AddScoped<ListingScoringHandler>();
     }
 
-    public void ConfigureConsumers(IBusRegistrationConfigurator bus) =>
+    public void ConfigureConsumers(IBusRegistrationConfigurator bus)
+    {
         bus.AddConsumer<ScoreExtractedListing>().Endpoint(e => e.Name = QueueNames.ClassifierListings);
+        // A temporary (per-process, auto-deleted) queue: every classifier instance must hear every publication.
+        bus.AddConsumer<SwapPublishedModel>().Endpoint(e => e.Temporary = true);
+    }
 }

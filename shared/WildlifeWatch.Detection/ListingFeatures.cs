@@ -70,7 +70,7 @@ internal static partial class ListingFeatures
         }
 
         var (group, product) = Strongest(species);
-        return new ListingEvidence(text, v, hits, group, product);
+        return new ListingEvidence(text, v, hits, group, product) { Species = species, Negatives = negatives };
     }
 
     /// <summary>
@@ -106,4 +106,11 @@ internal static partial class ListingFeatures
     private static partial Regex PricePattern();
 }
 
-internal sealed record ListingEvidence(string Text, float[] Lexicon, IReadOnlyList<LexiconHit> Hits, string? SpeciesGroup, string? ProductType);
+internal sealed record ListingEvidence(string Text, float[] Lexicon, IReadOnlyList<LexiconHit> Hits, string? SpeciesGroup, string? ProductType)
+{
+    /// <summary>Species hits that count as evidence: not trade signals, not covered by decoy context.</summary>
+    public IReadOnlyList<LexiconHit> Species { get; init; } = [];
+
+    /// <summary>Decoy-context hits that count (not part of a longer positive phrase).</summary>
+    public IReadOnlyList<LexiconHit> Negatives { get; init; } = [];
+}

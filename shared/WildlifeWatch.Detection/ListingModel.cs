@@ -12,7 +12,20 @@ using WildlifeWatch.Contracts.V1;
 namespace WildlifeWatch.Detection;
 
 /// <summary>What the model says about one listing: a calibrated probability that it offers a wildlife product.</summary>
-public sealed record ListingPrediction(double Score, string? SpeciesGroup, string? ProductType, IReadOnlyList<LexiconHit> Hits);
+public sealed record ListingPrediction(double Score, string? SpeciesGroup, string? ProductType, IReadOnlyList<LexiconHit> Hits)
+{
+    /// <summary>The contributions that moved the score most, largest first (empty for a model that is not linear).</summary>
+    public IReadOnlyList<Reason> Reasons { get; init; } = [];
+
+    /// <summary>The CITES taxa the listing names, outside decoy context.</summary>
+    public IReadOnlyList<TaxonMatch> Taxa { get; init; } = [];
+
+    /// <summary>
+    /// The product type beside the binary score: the lexicon's product type of the strongest species evidence when the
+    /// model calls the listing wildlife (other-wildlife when it names none), else not-wildlife.
+    /// </summary>
+    public string PredictedProductType => Score >= ModelEvaluation.Cut ? ProductType ?? ProductTypes.OtherWildlife : ProductTypes.NotWildlife;
+}
 
 /// <summary>
 /// Binary classifier of listings: logistic regression over word 1-2-grams and character 1-4-grams of the normalized
@@ -30,6 +43,7 @@ public sealed class ListingModel : IDisposable
     private readonly ILexiconMatcher _lexicon;
     private readonly ConcurrentBag<PredictionEngine<ModelInput, ModelOutput>> _engines = [];
     private readonly ListingModelOptions _options;
+    private readonly ListingExplainer? _explainer;
     private bool _disposed;
 
     private ListingModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, ILexiconMatcher lexicon, ListingModelOptions options, string version)
@@ -40,13 +54,30 @@ public sealed class ListingModel : IDisposable
         _lexicon = lexicon;
         _options = options;
         Version = version;
+        _explainer = ListingExplainer.TryCreate(transformer, inputSchema);
     }
+
+    /// <summary>How many reasons each prediction carries.</summary>
+    public const int ReasonCount = 8;
 
     /// <summary>"m-" and 12 hex digits of a hash of the training data, the pipeline settings and the lexicon.</summary>
     public string Version { get; }
 
+    /// <summary>The feature pipeline and trainer settings, as stored in the model file and the registry.</summary>
+    public string FeatureSchema => _options.Describe();
+
+    /// <summary>The trainer the model was fitted with (lbfgs or sdca logistic regression).</summary>
+    public string Trainer => _options.Trainer;
+
     public static ListingModel Train(IReadOnlyList<LabeledListing> data, ILexiconMatcher lexicon, int seed = 7) =>
         Train(data, lexicon, ListingModelOptions.Default, seed);
+
+    /// <summary>Trains with the default features and the named trainer (one of <see cref="Trainers"/>).</summary>
+    public static ListingModel Train(IReadOnlyList<LabeledListing> data, ILexiconMatcher lexicon, string trainer, int seed = 7) =>
+        Train(data, lexicon, ListingModelOptions.ForTrainer(trainer), seed);
+
+    /// <summary>The trainers <c>pipeline train</c> compares: L-BFGS and SDCA logistic regression, both calibrated by construction.</summary>
+    public static IReadOnlyList<string> Trainers { get; } = ["lbfgs", "sdca"];
 
     internal static ListingModel Train(IReadOnlyList<LabeledListing> data, ILexiconMatcher lexicon, ListingModelOptions options, int seed = 7)
     {
@@ -127,7 +158,11 @@ public sealed class ListingModel : IDisposable
         }
 
         var score = Math.Clamp(double.IsNaN(output.Probability) ? 0 : output.Probability, 0, 1);
-        return new ListingPrediction(score, evidence.SpeciesGroup, evidence.ProductType, evidence.Hits);
+        return new ListingPrediction(score, evidence.SpeciesGroup, evidence.ProductType, evidence.Hits)
+        {
+            Reasons = _explainer?.Explain(output.Features, evidence, ReasonCount) ?? [],
+            Taxa = ListingExplainer.Taxa(evidence),
+        };
     }
 
     public void Dispose()
@@ -229,6 +264,8 @@ public sealed class ListingModel : IDisposable
         public float Score { get; set; }
 
         public bool PredictedLabel { get; set; }
+
+        public VBuffer<float> Features { get; set; }
     }
 }
 
@@ -249,6 +286,11 @@ internal sealed record ListingModelOptions(
     float LexiconScale = 1f)
 {
     public static ListingModelOptions Default { get; } = new();
+
+    public static ListingModelOptions ForTrainer(string trainer) =>
+        ListingModel.Trainers.Contains(trainer, StringComparer.Ordinal)
+            ? Default with { Trainer = trainer }
+            : throw new ArgumentException($"Unknown trainer '{trainer}' (expected {string.Join(" or ", ListingModel.Trainers)}).", nameof(trainer));
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"v1;word={WordNgram};char={CharNgram};charAll={CharAllLengths};trainer={Trainer};l2={L2};l1={L1};lexScale={LexiconScale}");

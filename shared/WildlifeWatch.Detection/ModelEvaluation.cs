@@ -39,6 +39,45 @@ public static class ModelEvaluation
 
     internal static CrossValidationResult CrossValidate(IReadOnlyList<LabeledListing> data, ILexiconMatcher lexicon, ListingModelOptions options, int folds = 5, int seed = 7)
     {
+        int tp = 0, fp = 0, tn = 0, fn = 0, decoys = 0, decoysBelow = 0;
+        var mistakes = new List<(LabeledListing, double)>();
+        foreach (var (item, score) in OutOfFoldScores(data, lexicon, options, folds, seed))
+        {
+            var predicted = score >= Cut;
+            switch ((item.Label, predicted))
+            {
+                case (true, true): tp++; break;
+                case (true, false): fn++; mistakes.Add((item, score)); break;
+                case (false, true): fp++; mistakes.Add((item, score)); break;
+                default: tn++; break;
+            }
+
+            if (item.Decoy)
+            {
+                decoys++;
+                decoysBelow += predicted ? 0 : 1;
+            }
+        }
+
+        return new CrossValidationResult(folds, tp, fp, tn, fn, decoys, decoysBelow, mistakes);
+    }
+
+    /// <summary>Cross-validated scores of every listing with the named trainer: each scored by the model of the folds it was not in.</summary>
+    public static IReadOnlyList<ScoredExample> OutOfFoldScores(IReadOnlyList<LabeledListing> data, ILexiconMatcher lexicon, string trainer, int folds = 5, int seed = 7) =>
+        OutOfFoldScores(data, lexicon, ListingModelOptions.ForTrainer(trainer), folds, seed);
+
+    /// <summary>Scores every listing with the model; the same report input as the cross-validated scores.</summary>
+    public static IReadOnlyList<ScoredExample> Score(ListingModel model, IReadOnlyList<LabeledListing> data)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        var scored = new ScoredExample[data.Count];
+        Parallel.For(0, data.Count, i => scored[i] = new ScoredExample(data[i], model.Predict(data[i].Title, data[i].Description).Score));
+        return scored;
+    }
+
+    internal static IReadOnlyList<ScoredExample> OutOfFoldScores(IReadOnlyList<LabeledListing> data, ILexiconMatcher lexicon, ListingModelOptions options, int folds, int seed)
+    {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
         var random = new Random(seed);
@@ -52,32 +91,17 @@ public static class ModelEvaluation
             }
         }
 
-        int tp = 0, fp = 0, tn = 0, fn = 0, decoys = 0, decoysBelow = 0;
-        var mistakes = new List<(LabeledListing, double)>();
+        var result = new List<ScoredExample>(data.Count);
         for (var fold = 0; fold < folds; fold++)
         {
             var train = data.Where(d => foldOf[d] != fold).ToList();
             using var model = ListingModel.Train(train, lexicon, options, seed);
-            foreach (var item in data.Where(d => foldOf[d] == fold))
-            {
-                var score = model.Predict(item.Title, item.Description).Score;
-                var predicted = score >= Cut;
-                switch ((item.Label, predicted))
-                {
-                    case (true, true): tp++; break;
-                    case (true, false): fn++; mistakes.Add((item, score)); break;
-                    case (false, true): fp++; mistakes.Add((item, score)); break;
-                    default: tn++; break;
-                }
-
-                if (item.Decoy)
-                {
-                    decoys++;
-                    decoysBelow += predicted ? 0 : 1;
-                }
-            }
+            result.AddRange(Score(model, data.Where(d => foldOf[d] == fold).ToList()));
         }
 
-        return new CrossValidationResult(folds, tp, fp, tn, fn, decoys, decoysBelow, mistakes);
+        return result;
     }
 }
+
+/// <summary>A labeled listing and the score a model gave it.</summary>
+public sealed record ScoredExample(LabeledListing Listing, double Score);

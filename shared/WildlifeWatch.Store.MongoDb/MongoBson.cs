@@ -92,10 +92,15 @@ internal static class MongoBson
     {
         { "listing_id", s.ListingId }, { "model_version", s.ModelVersion }, { "crawl_id", s.CrawlId }, { "value", s.Value },
         { "scored_at", Time(s.ScoredAt) }, { "alert_decided_at", BsonNull.Value },
+        { "product_type", (BsonValue?)s.ProductType ?? BsonNull.Value }, { "reasons_json", (BsonValue?)s.ReasonsJson ?? BsonNull.Value },
     };
 
     public static Score ToScore(BsonDocument d) =>
-        new(d["listing_id"].AsString, d["crawl_id"].AsString, d["model_version"].AsString, d["value"].ToDouble(), ParseTime(d["scored_at"]));
+        new(d["listing_id"].AsString, d["crawl_id"].AsString, d["model_version"].AsString, d["value"].ToDouble(), ParseTime(d["scored_at"]))
+        {
+            ProductType = OptionalString(d, "product_type"),
+            ReasonsJson = OptionalString(d, "reasons_json"),
+        };
 
     public static BsonDocument Alert(Alert a) => new()
     {

@@ -48,6 +48,7 @@ public sealed class MongoPipelineStore : IPipelineStore, IDisposable
     private IMongoCollection<BsonDocument> Captures => Collection(MongoSchema.Captures);
     private IMongoCollection<BsonDocument> Listings => Collection(MongoSchema.Listings);
     private IMongoCollection<BsonDocument> Scores => Collection(MongoSchema.Scores);
+    private IMongoCollection<BsonDocument> ShadowScores => Collection(MongoSchema.ShadowScores);
     private IMongoCollection<BsonDocument> Alerts => Collection(MongoSchema.Alerts);
     private IMongoCollection<BsonDocument> Labels => Collection(MongoSchema.Labels);
     private IMongoCollection<BsonDocument> Models => Collection(MongoSchema.Models);
@@ -428,6 +429,13 @@ public sealed class MongoPipelineStore : IPipelineStore, IDisposable
         var next = rows.Count > query.PageSize ? ListingCursor.Encode(page[^1].Score!.Value, page[^1].Listing.Id) : null;
         return new ListingPage(page, next);
     }
+
+    public Task<bool> AddShadowScoreAsync(Score score, CancellationToken ct = default) =>
+        InsertIfAbsentAsync(ShadowScores, new BsonDocument { { "listing_id", score.ListingId }, { "model_version", score.ModelVersion } }, MongoBson.Score(score), ct);
+
+    public async Task<IReadOnlyList<Score>> GetShadowScoresAsync(string modelVersion, CancellationToken ct = default) =>
+        (await ShadowScores.Find(F.Eq("model_version", modelVersion)).Sort(S.Ascending("scored_at").Ascending("listing_id")).ToListAsync(ct))
+            .Select(ToScore).ToList();
 
     public async Task<IReadOnlyList<Score>> GetScoreHistoryAsync(string listingId, CancellationToken ct = default) =>
         (await Scores.Find(F.Eq("listing_id", listingId)).Sort(S.Ascending("scored_at").Ascending("model_version")).ToListAsync(ct))

@@ -11,6 +11,7 @@ public static class MongoSchema
     public const string Captures = "captures";
     public const string Listings = "listings";
     public const string Scores = "scores";
+    public const string ShadowScores = "shadow_scores";
     public const string Alerts = "alerts";
     public const string Labels = "labels";
     public const string Models = "models";
@@ -38,6 +39,7 @@ public static class MongoSchema
     [
         (1, "collections and indexes of the first release", EnsureIndexesAsync),
         (2, "frontier entries admitted before priorities count as released when admitted", ReleaseOldFrontierAsync),
+        (3, "shadow scores of challenger models, unique per (listing, model)", EnsureShadowScoreIndexesAsync),
     ];
 
     // Idempotent: only entries without the field are touched.
@@ -46,6 +48,16 @@ public static class MongoSchema
             Builders<BsonDocument>.Filter.Exists("released_at", false),
             Builders<BsonDocument>.Update.Pipeline(new BsonDocument[] { new("$set", new BsonDocument { { "released_at", "$enqueued_at" }, { "priority", 0.0 } }) }),
             cancellationToken: ct);
+
+    internal static Task EnsureShadowScoreIndexesAsync(IMongoDatabase db, CancellationToken ct)
+    {
+        var keys = Builders<BsonDocument>.IndexKeys;
+        return db.GetCollection<BsonDocument>(ShadowScores).Indexes.CreateManyAsync(
+        [
+            new(keys.Ascending("listing_id").Ascending("model_version"), new CreateIndexOptions { Name = "ux_listing_model", Unique = true }),
+            new(keys.Ascending("model_version").Ascending("scored_at"), new CreateIndexOptions { Name = "ix_model_scored" }),
+        ], ct);
+    }
 
     /// <summary>Creates every index (idempotent: an existing index with the same name and keys is left alone).</summary>
     internal static async Task EnsureIndexesAsync(IMongoDatabase db, CancellationToken ct)

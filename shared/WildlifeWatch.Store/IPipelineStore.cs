@@ -123,6 +123,15 @@ public interface IPipelineStore
     /// <summary>All registered models, newest first.</summary>
     Task<IReadOnlyList<ModelEntry>> GetModelsAsync(CancellationToken ct = default);
 
+    /// <summary>
+    /// Stores the score of a shadow (challenger) model: kept apart from the live scores, so it never moves a listing's
+    /// latest score, never waits for an alert decision and never alerts. Idempotent on (listing, model); false for a duplicate.
+    /// </summary>
+    Task<bool> AddShadowScoreAsync(Score score, CancellationToken ct = default);
+
+    /// <summary>The shadow scores of one model, oldest first.</summary>
+    Task<IReadOnlyList<Score>> GetShadowScoresAsync(string modelVersion, CancellationToken ct = default);
+
     /// <summary>Creates or replaces the subscription of that name.</summary>
     Task SaveSubscriptionAsync(Subscription subscription, CancellationToken ct = default);
 

@@ -74,7 +74,14 @@ public sealed record Score(
     string CrawlId,
     string ModelVersion,
     double Value,
-    DateTimeOffset ScoredAt);
+    DateTimeOffset ScoredAt)
+{
+    /// <summary>The product type the model gave the listing beside the score, when it gives one.</summary>
+    public string? ProductType { get; init; }
+
+    /// <summary>Why the model scored it so: a JSON array of {kind, feature, contribution}, largest first.</summary>
+    public string? ReasonsJson { get; init; }
+}
 
 public sealed record Alert(
     string Id,

@@ -25,7 +25,19 @@ internal sealed class StoreAccess : IAsyncDisposable
 
     public string Description { get; }
 
-    public static async Task<StoreAccess> OpenAsync(CommandLine line, CancellationToken ct)
+    public static async Task<StoreAccess> OpenAsync(CommandLine line, CancellationToken ct) =>
+        await OpenAsync(line, createMissing: false, ct) ?? throw new InvalidOperationException("unreachable");
+
+    /// <summary>
+    /// Opens the store; a missing SQLite file is created when <paramref name="createMissing"/> is true (a first training run
+    /// registers its model), and is otherwise a usage error, or null for <see cref="TryOpenAsync"/>.
+    /// </summary>
+    public static Task<StoreAccess?> OpenAsync(CommandLine line, bool createMissing, CancellationToken ct) => OpenAsync(line, createMissing, orNull: false, ct);
+
+    /// <summary>The store when one exists (MongoDB configured, or the SQLite file present), else null.</summary>
+    public static Task<StoreAccess?> TryOpenAsync(CommandLine line, CancellationToken ct) => OpenAsync(line, createMissing: false, orNull: true, ct);
+
+    private static async Task<StoreAccess?> OpenAsync(CommandLine line, bool createMissing, bool orNull, CancellationToken ct)
     {
         var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (line.String("db") is { } db)
@@ -49,10 +61,10 @@ internal sealed class StoreAccess : IAsyncDisposable
             throw new UsageException($"invalid store settings: {string.Join("; ", e.Failures)}");
         }
 
-        if (options.Provider == StoreProvider.Sqlite && !File.Exists(options.SqlitePath))
+        if (options.Provider == StoreProvider.Sqlite && !File.Exists(options.SqlitePath) && !createMissing)
         {
             await provider.DisposeAsync();
-            throw new UsageException($"No store at '{options.SqlitePath}'; pass --db PATH.");
+            return orNull ? null : throw new UsageException($"No store at '{options.SqlitePath}'; pass --db PATH.");
         }
 
         var store = provider.GetRequiredService<IPipelineStore>();

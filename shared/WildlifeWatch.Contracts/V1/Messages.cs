@@ -124,3 +124,27 @@ public sealed record AlertRaised(
     string Platform,
     DateTimeOffset RaisedAt,
     string? Country = null) : IPipelineMessage;
+
+/// <summary>The roles a published model can take in the classifiers.</summary>
+public static class ModelRoles
+{
+    /// <summary>Scores every listing; its scores are stored, announced and may alert.</summary>
+    public const string Live = "live";
+
+    /// <summary>A challenger: scores every listing beside the live model; its scores are stored apart and never alert.</summary>
+    public const string Shadow = "shadow";
+
+    /// <summary>The shadow challenger is withdrawn (the message's model version names it).</summary>
+    public const string ShadowRetired = "shadow-retired";
+}
+
+/// <summary>
+/// An operator published a registered model in a role (<see cref="ModelRoles"/>); every running classifier loads it
+/// and swaps it in without a restart. Not tied to a crawl.
+/// </summary>
+public sealed record ModelPublished(
+    Guid CorrelationId,
+    string ModelVersion,
+    string Role,
+    string PublishedBy,
+    DateTimeOffset PublishedAt);

@@ -109,9 +109,32 @@ public sealed partial class SqlitePipelineStore
     {
         await using var c = await OpenAsync(ct);
         return await QueryAsync(c,
-            "SELECT listing_id, crawl_id, model_version, value, scored_at FROM scores WHERE listing_id = $id ORDER BY scored_at, model_version;",
-            r => new Score(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), ParseTime(r.GetString(4))), ct, ("$id", listingId));
+            $"SELECT {ScoreColumns} FROM scores WHERE listing_id = $id ORDER BY scored_at, model_version;", ReadScore, ct, ("$id", listingId));
     }
+
+    public Task<bool> AddShadowScoreAsync(Score score, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) => await ExecuteAsync(c, tx,
+            """
+            INSERT OR IGNORE INTO shadow_scores(listing_id, model_version, crawl_id, value, scored_at, product_type, reasons_json)
+            VALUES ($listing, $model, $crawl, $value, $at, $product, $reasons);
+            """, ct,
+            ("$listing", score.ListingId), ("$model", score.ModelVersion), ("$crawl", score.CrawlId), ("$value", score.Value),
+            ("$at", Time(score.ScoredAt)), ("$product", score.ProductType), ("$reasons", score.ReasonsJson)) == 1, ct);
+
+    public async Task<IReadOnlyList<Score>> GetShadowScoresAsync(string modelVersion, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        return await QueryAsync(c,
+            $"SELECT {ScoreColumns} FROM shadow_scores WHERE model_version = $model ORDER BY scored_at, listing_id;", ReadScore, ct, ("$model", modelVersion));
+    }
+
+    private const string ScoreColumns = "listing_id, crawl_id, model_version, value, scored_at, product_type, reasons_json";
+
+    private static Score ReadScore(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), ParseTime(r.GetString(4)))
+    {
+        ProductType = r.IsDBNull(5) ? null : r.GetString(5),
+        ReasonsJson = r.IsDBNull(6) ? null : r.GetString(6),
+    };
 
     public Task<bool> AddLabelAsync(Label label, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) =>

@@ -236,8 +236,7 @@ public sealed partial class SqlitePipelineStore : IPipelineStore, IDisposable
         await using var c = await OpenAsync(ct);
         var listings = await QueryAsync(c, ListingSelect + " WHERE l.crawl_id = $crawl ORDER BY l.url;", ReadListing, ct, ("$crawl", crawlId));
         var scores = await QueryAsync(c,
-            "SELECT listing_id, crawl_id, model_version, value, scored_at FROM scores WHERE crawl_id = $crawl ORDER BY scored_at, model_version;",
-            r => new Score(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), ParseTime(r.GetString(4))), ct, ("$crawl", crawlId));
+            $"SELECT {ScoreColumns} FROM scores WHERE crawl_id = $crawl ORDER BY scored_at, model_version;", ReadScore, ct, ("$crawl", crawlId));
         var latest = new Dictionary<string, Score>(StringComparer.Ordinal);
         foreach (var score in scores)
         {

@@ -200,5 +200,22 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_watched_platform ON watched_listings(platform, first_seen_at);
         CREATE INDEX IF NOT EXISTS ix_watched_due ON watched_listings(removed_at, last_seen_at);
         """,
+
+        // 3: explanations and product type on every score; shadow (challenger) scores apart from the live ones.
+        """
+        ALTER TABLE scores ADD COLUMN product_type TEXT;
+        ALTER TABLE scores ADD COLUMN reasons_json TEXT;
+
+        CREATE TABLE IF NOT EXISTS shadow_scores(
+            listing_id TEXT NOT NULL REFERENCES listings(id),
+            model_version TEXT NOT NULL,
+            crawl_id TEXT NOT NULL,
+            value REAL NOT NULL,
+            scored_at TEXT NOT NULL,
+            product_type TEXT,
+            reasons_json TEXT,
+            PRIMARY KEY(listing_id, model_version));
+        CREATE INDEX IF NOT EXISTS ix_shadow_scores_model ON shadow_scores(model_version, scored_at);
+        """,
     ];
 }

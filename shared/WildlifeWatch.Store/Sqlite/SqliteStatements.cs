@@ -106,8 +106,11 @@ internal sealed class ListingInsert(SqliteConnection c, SqliteTransaction tx) : 
 internal sealed class ScoreInsert(SqliteConnection c, SqliteTransaction tx) : IAsyncDisposable
 {
     private readonly Statement _insert = new(c, tx,
-        "INSERT OR IGNORE INTO scores(listing_id, model_version, crawl_id, value, scored_at) VALUES ($listing, $model, $crawl, $value, $at);",
-        "$listing", "$model", "$crawl", "$value", "$at");
+        """
+        INSERT OR IGNORE INTO scores(listing_id, model_version, crawl_id, value, scored_at, product_type, reasons_json)
+        VALUES ($listing, $model, $crawl, $value, $at, $product, $reasons);
+        """,
+        "$listing", "$model", "$crawl", "$value", "$at", "$product", "$reasons");
 
     // The listing carries its latest score (by time, then model version) so that the portal query is one index range.
     private readonly Statement _latest = new(c, tx,
@@ -123,7 +126,7 @@ internal sealed class ScoreInsert(SqliteConnection c, SqliteTransaction tx) : IA
     public async Task<bool> RunAsync(Score s, CancellationToken ct)
     {
         var at = SqlitePipelineStore.Time(s.ScoredAt);
-        if (await _insert.ExecuteAsync(ct, s.ListingId, s.ModelVersion, s.CrawlId, s.Value, at) != 1)
+        if (await _insert.ExecuteAsync(ct, s.ListingId, s.ModelVersion, s.CrawlId, s.Value, at, s.ProductType, s.ReasonsJson) != 1)
         {
             return false;
         }

@@ -74,6 +74,8 @@ public sealed class ClassifierTests
             Assert.That(stored!.Value, Is.EqualTo(scored.Score).Within(1e-9));
             Assert.That(stored.ModelVersion, Is.EqualTo(scored.ModelVersion));
             Assert.That(stored.ScoredAt, Is.EqualTo(Now));
+            Assert.That(stored.ProductType, Is.EqualTo("horn"));
+            Assert.That(stored.ReasonsJson, Does.Contain("\"kind\":\"term\"").And.Contain("rhino horn"), "the stored score explains itself");
             Assert.That(published, Has.Count.EqualTo(1));
             Assert.That(published[0], Is.EqualTo(scored));
             Assert.That((scored.CorrelationId, scored.CrawlId, scored.ListingId, scored.Url), Is.EqualTo((listing.CorrelationId, CrawlId, "l-1", listing.Url)));
@@ -173,8 +175,9 @@ public sealed class ClassifierTests
         Assert.That(model.Version, Is.Not.EqualTo((await _models.GetAsync()).Version));
     }
 
-    private static ModelProvider Provider(string modelPath, string? trainingPath = null) =>
-        new(Options.Create(new ClassifierOptions { ModelPath = modelPath, TrainingDataPath = trainingPath }), LexiconMatcher.LoadDefault(), NullLogger<ModelProvider>.Instance);
+    private ModelProvider Provider(string modelPath, string? trainingPath = null) =>
+        new(Options.Create(new ClassifierOptions { ModelPath = modelPath, TrainingDataPath = trainingPath, ModelDirectory = Path.Combine(_directory, "registry") }),
+            LexiconMatcher.LoadDefault(), _store, NullLogger<ModelProvider>.Instance);
 
     private static ListingExtracted Extracted(string id, string title, string description) =>
         new(Guid.NewGuid(), CrawlId, id, "cap-1", $"https://market.example/item/{id}", title, description, 100m, "USD", "seller", [], []);

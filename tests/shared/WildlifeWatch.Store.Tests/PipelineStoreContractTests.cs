@@ -403,6 +403,43 @@ public abstract class PipelineStoreContractTests
     }
 
     [Test]
+    public async Task A_score_keeps_its_product_type_and_reasons()
+    {
+        await SeedListingsAsync(new Seed("l1", null));
+        const string reasons = "[{\"kind\":\"term\",\"feature\":\"ivory\",\"contribution\":4.2}]";
+        await _store.AddScoreAsync(new Score("l1", "c1", "m1", 0.9, T0) { ProductType = "ivory", ReasonsJson = reasons });
+
+        var history = await _store.GetScoreHistoryAsync("l1");
+        var latest = (await _store.GetScoredListingsAsync("c1")).Single().Score;
+
+        Assert.That(history.Select(s => (s.ProductType, s.ReasonsJson)), Is.EqualTo(new[] { ("ivory", reasons) }));
+        Assert.That((latest!.ProductType, latest.ReasonsJson), Is.EqualTo(("ivory", reasons)));
+    }
+
+    [Test]
+    public async Task Shadow_scores_are_kept_apart_and_never_become_the_latest_score_or_wait_for_an_alert_decision()
+    {
+        await SeedListingsAsync(new Seed("l1", 0.2), new Seed("l2", 0.3));
+        var first = await _store.AddShadowScoreAsync(new Score("l1", "c1", "challenger", 0.95, T0.AddHours(5)) { ProductType = "ivory", ReasonsJson = "[]" });
+        var again = await _store.AddShadowScoreAsync(new Score("l1", "c1", "challenger", 0.10, T0.AddHours(6)));
+        await _store.AddShadowScoreAsync(new Score("l2", "c1", "challenger", 0.40, T0.AddHours(7)));
+        await _store.AddShadowScoreAsync(new Score("l2", "c1", "other", 0.50, T0.AddHours(7)));
+
+        var shadow = await _store.GetShadowScoresAsync("challenger");
+        var latest = (await _store.QueryListingsAsync(new ListingQuery())).Items.ToDictionary(i => i.Listing.Id, i => i.Score!.ModelVersion);
+        var progress = await _store.GetProgressAsync("c1");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((first, again), Is.EqualTo((true, false)));
+            Assert.That(shadow.Select(s => (s.ListingId, s.Value)), Is.EqualTo(new[] { ("l1", 0.95), ("l2", 0.40) }));
+            Assert.That(shadow[0].ProductType, Is.EqualTo("ivory"));
+            Assert.That(latest.Values, Is.All.EqualTo("m1"), "the live score stays the latest");
+            Assert.That(progress.ScoresPendingAlertDecision, Is.EqualTo(2), "only the two live scores wait for a decision");
+        });
+    }
+
+    [Test]
     public async Task Query_filters_by_score_species_platform_country_seller_and_time()
     {
         await SeedListingsAsync(
