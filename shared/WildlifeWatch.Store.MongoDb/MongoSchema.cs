@@ -17,6 +17,8 @@ public static class MongoSchema
     public const string Subscriptions = "subscriptions";
     public const string AuditLog = "audit_log";
     public const string SchemaVersions = "schema_versions";
+    public const string ListingTraits = "listing_traits";
+    public const string ActorLinks = "actor_links";
 
     /// <summary>The artifact registry: one document per SHA-256, written only after its GridFS file is complete.</summary>
     public const string Artifacts = "artifacts";
@@ -31,6 +33,7 @@ public static class MongoSchema
     internal static readonly (int Version, string Description, Func<IMongoDatabase, CancellationToken, Task> Apply)[] Migrations =
     [
         (1, "collections and indexes of the first release", EnsureIndexesAsync),
+        (2, "listing traits (contacts, image hash bands) and actor links", EnsureIndexesAsync),
     ];
 
     /// <summary>Creates every index (idempotent: an existing index with the same name and keys is left alone).</summary>
@@ -83,5 +86,11 @@ public static class MongoSchema
             Index(keys.Ascending("subject").Ascending("at").Ascending("_id"), "ix_subject_at"),
             Index(keys.Ascending("actor").Ascending("at").Ascending("_id"), "ix_actor_at"));
         await Create(Artifacts, Index(keys.Ascending("last_put_at"), "ix_last_put"));
+        await Create(ListingTraits,
+            Index(keys.Ascending("contacts.kind").Ascending("contacts.value"), "ix_contacts"),
+            Index(keys.Ascending("image_bands"), "ix_image_bands"));
+        await Create(ActorLinks,
+            Index(keys.Ascending("listing_a"), "ix_listing_a"),
+            Index(keys.Ascending("listing_b"), "ix_listing_b"));
     }
 }
