@@ -35,7 +35,8 @@ internal static class MicrodataReader
             ? null
             : sellerElement.HasAttribute("itemscope")
                 ? Value(Properties(sellerElement, "name").FirstOrDefault(), baseUri)
-                : Value(sellerElement, baseUri);
+                // A seller written as a link names the seller in its text; its href is the profile (below).
+                : sellerElement.LocalName == "a" ? sellerElement.TextContent : Value(sellerElement, baseUri);
 
         var sellerUrl = sellerElement is null
             ? null

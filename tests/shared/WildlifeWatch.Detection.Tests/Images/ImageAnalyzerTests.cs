@@ -1,5 +1,6 @@
 using SkiaSharp;
 using WildlifeWatch.Detection.Images;
+using WildlifeWatch.TestSupport;
 
 namespace WildlifeWatch.Detection.Tests.Images;
 

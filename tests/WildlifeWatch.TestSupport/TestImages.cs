@@ -1,10 +1,10 @@
 using System.Text;
 using SkiaSharp;
 
-namespace WildlifeWatch.Detection.Tests.Images;
+namespace WildlifeWatch.TestSupport;
 
 /// <summary>Photo-like test images drawn from a seed, and a JPEG EXIF block written by hand (no fixture of unknown origin).</summary>
-internal static class TestImages
+public static class TestImages
 {
     /// <summary>A gradient with random discs and bars: enough low-frequency structure for a perceptual hash.</summary>
     public static SKBitmap Photo(int seed, int width = 640, int height = 480)
