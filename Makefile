@@ -4,7 +4,7 @@ DOTNET ?= dotnet
 CLI = services/Pipeline.Cli/bin/$(CONFIGURATION)/net10.0/pipeline.dll
 ARGS ?=
 
-.PHONY: all build run serve demo test test-unit verify clean browser
+.PHONY: all build run serve demo test test-unit verify clean browser bench-extract
 
 all: build
 
@@ -36,6 +36,10 @@ test: build
 # Only the tests that need no server and no browser.
 test-unit: build
 	CONFIGURATION=$(CONFIGURATION) tests/run-tests.sh --filter "TestCategory!=Chromium&TestCategory!=RabbitMq"
+
+# Extraction throughput: listings extracted per second and lexicon scan MB/s with the full lexicon (one core, no I/O).
+bench-extract:
+	$(DOTNET) run -c $(CONFIGURATION) --project benchmarks/WildlifeWatch.Benchmarks.Extraction -- $(ARGS)
 
 clean:
 	$(DOTNET) clean Pipeline.sln -c $(CONFIGURATION) -nologo -v q

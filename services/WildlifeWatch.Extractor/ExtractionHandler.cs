@@ -38,7 +38,8 @@ public sealed class ExtractionHandler
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<ExtractionHandler>.Instance;
         _enricher = enricher ?? new ListingEnricher(new ContactExtractor(), LanguageIdentifier.Default);
-        _linker = new SellerLinker(store, (options ?? new ExtractorOptions()).NearDuplicateMaxDistance, _time);
+        var settings = options ?? new ExtractorOptions();
+        _linker = new SellerLinker(store, settings.NearDuplicateMaxDistance, settings.StockImageListings, _time);
     }
 
     /// <summary>Deterministic per crawl and page, so a redelivered capture never yields a second listing.</summary>

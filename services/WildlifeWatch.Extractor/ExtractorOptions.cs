@@ -31,6 +31,10 @@ public sealed class ExtractorOptions : IValidatableObject
     [Range(0, 32)]
     public int NearDuplicateMaxDistance { get; set; } = 6;
 
+    /// <summary>An image that is near the images of more listings than this is a stock photo or placeholder: no evidence.</summary>
+    [Range(1, 1000)]
+    public int StockImageListings { get; set; } = SellerLinker.DefaultStockImageListings;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ProfilesPath is { Length: > 0 } path && !File.Exists(path) && !Directory.Exists(path))

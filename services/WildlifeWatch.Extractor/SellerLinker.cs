@@ -11,9 +11,13 @@ namespace WildlifeWatch.Extractor;
 /// <remarks>
 /// External URLs are not evidence of one seller (two listings may both link a marketplace's help page). The traits are
 /// saved before this runs, so of two listings extracted at the same time at least the later lookup sees the other.
+/// An image close to the images of more than <c>stockImageListings</c> other listings is taken for a stock photo or a
+/// site placeholder, which unrelated sellers share, and links nothing (links made before it got that common stay).
 /// </remarks>
-public sealed class SellerLinker(IPipelineStore store, int nearDuplicateMaxDistance, TimeProvider? time = null)
+public sealed class SellerLinker(IPipelineStore store, int nearDuplicateMaxDistance, int stockImageListings = SellerLinker.DefaultStockImageListings, TimeProvider? time = null)
 {
+    public const int DefaultStockImageListings = 5;
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public async Task<Actor?> LinkAsync(ListingTraits traits, CancellationToken ct = default)
@@ -34,15 +38,19 @@ public sealed class SellerLinker(IPipelineStore store, int nearDuplicateMaxDista
 
         foreach (var image in traits.Images)
         {
-            foreach (var match in await store.FindSimilarImagesAsync(image.PerceptualHash, nearDuplicateMaxDistance, ct))
+            var matches = (await store.FindSimilarImagesAsync(image.PerceptualHash, nearDuplicateMaxDistance, ct))
+                .Where(m => m.ListingId != traits.ListingId).ToList();
+            if (matches.Select(m => m.ListingId).Distinct(StringComparer.Ordinal).Count() > stockImageListings)
             {
-                if (match.ListingId != traits.ListingId)
-                {
-                    // Evidence names both images in listing order, so either side finding the pair writes the same link.
-                    var (first, second) = string.CompareOrdinal(traits.ListingId, match.ListingId) < 0 ? (image.Url, match.ImageUrl) : (match.ImageUrl, image.Url);
-                    links.Add(ActorLink.Between(traits.ListingId, match.ListingId, ActorLink.ImageKind,
-                        string.Create(CultureInfo.InvariantCulture, $"{first} ~ {second} ({match.Distance} bits)"), now));
-                }
+                continue;
+            }
+
+            foreach (var match in matches)
+            {
+                // Evidence names both images in listing order, so either side finding the pair writes the same link.
+                var (first, second) = string.CompareOrdinal(traits.ListingId, match.ListingId) < 0 ? (image.Url, match.ImageUrl) : (match.ImageUrl, image.Url);
+                links.Add(ActorLink.Between(traits.ListingId, match.ListingId, ActorLink.ImageKind,
+                    string.Create(CultureInfo.InvariantCulture, $"{first} ~ {second} ({match.Distance} bits)"), now));
             }
         }
 
