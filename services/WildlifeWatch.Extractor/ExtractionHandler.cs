@@ -39,7 +39,7 @@ public sealed class ExtractionHandler
         _logger = logger ?? NullLogger<ExtractionHandler>.Instance;
         _enricher = enricher ?? new ListingEnricher(new ContactExtractor(), LanguageIdentifier.Default);
         var settings = options ?? new ExtractorOptions();
-        _linker = new SellerLinker(store, settings.NearDuplicateMaxDistance, settings.StockImageListings, _time);
+        _linker = new SellerLinker(store, settings.NearDuplicateMaxDistance, settings.StockImageListings, settings.MinImageDetail, _time);
     }
 
     /// <summary>Deterministic per crawl and page, so a redelivered capture never yields a second listing.</summary>

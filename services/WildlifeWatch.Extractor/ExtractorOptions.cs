@@ -35,6 +35,10 @@ public sealed class ExtractorOptions : IValidatableObject
     [Range(1, 1000)]
     public int StockImageListings { get; set; } = SellerLinker.DefaultStockImageListings;
 
+    /// <summary>Images with less structure than this (grey levels around a smooth gradient) are never link evidence.</summary>
+    [Range(0.0, 128.0)]
+    public double MinImageDetail { get; set; } = SellerLinker.DefaultMinImageDetail;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ProfilesPath is { Length: > 0 } path && !File.Exists(path) && !Directory.Exists(path))

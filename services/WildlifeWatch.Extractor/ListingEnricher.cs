@@ -107,6 +107,7 @@ public sealed class ListingEnricher
                 var sha = await store.PutArtifactAsync(bytes, "image/" + facts.Format, ct);
                 result.Add(new ListingImage(url, sha, facts.PerceptualHash, facts.Width, facts.Height, facts.Format)
                 {
+                    Detail = facts.Detail,
                     GpsLatitude = facts.GpsLatitude,
                     GpsLongitude = facts.GpsLongitude,
                     TakenAt = facts.TakenAt,

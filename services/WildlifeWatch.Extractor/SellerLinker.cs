@@ -11,12 +11,20 @@ namespace WildlifeWatch.Extractor;
 /// <remarks>
 /// External URLs are not evidence of one seller (two listings may both link a marketplace's help page). The traits are
 /// saved before this runs, so of two listings extracted at the same time at least the later lookup sees the other.
-/// An image close to the images of more than <c>stockImageListings</c> other listings is taken for a stock photo or a
+/// Low-detail images (see <see cref="ListingImage.Detail"/>) link nothing. An image close to the images of more than <c>stockImageListings</c> other listings is taken for a stock photo or a
 /// site placeholder, which unrelated sellers share, and links nothing (links made before it got that common stay).
 /// </remarks>
-public sealed class SellerLinker(IPipelineStore store, int nearDuplicateMaxDistance, int stockImageListings = SellerLinker.DefaultStockImageListings, TimeProvider? time = null)
+public sealed class SellerLinker(
+    IPipelineStore store,
+    int nearDuplicateMaxDistance,
+    int stockImageListings = SellerLinker.DefaultStockImageListings,
+    double minImageDetail = SellerLinker.DefaultMinImageDetail,
+    TimeProvider? time = null)
 {
     public const int DefaultStockImageListings = 5;
+
+    /// <summary>Below this <see cref="ListingImage.Detail"/> an image (a gradient, a flat banner) is no evidence: such pictures collide.</summary>
+    public const double DefaultMinImageDetail = 12;
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -36,10 +44,10 @@ public sealed class SellerLinker(IPipelineStore store, int nearDuplicateMaxDista
             }
         }
 
-        foreach (var image in traits.Images)
+        foreach (var image in traits.Images.Where(i => i.Detail >= minImageDetail))
         {
             var matches = (await store.FindSimilarImagesAsync(image.PerceptualHash, nearDuplicateMaxDistance, ct))
-                .Where(m => m.ListingId != traits.ListingId).ToList();
+                .Where(m => m.ListingId != traits.ListingId && m.Detail >= minImageDetail).ToList();
             if (matches.Select(m => m.ListingId).Distinct(StringComparer.Ordinal).Count() > stockImageListings)
             {
                 continue;

@@ -28,7 +28,7 @@ public sealed partial class MongoPipelineStore
             { "language", Nullable(traits.Language) },
             { "traits_json", JsonSerializer.Serialize(traits, TraitsJson) },
             { "contacts", new BsonArray(traits.Contacts.Select(c => new BsonDocument { { "kind", c.Kind }, { "value", c.Value } })) },
-            { "images", new BsonArray(traits.Images.Select(i => new BsonDocument { { "url", i.Url }, { "phash", unchecked((long)i.PerceptualHash) } })) },
+            { "images", new BsonArray(traits.Images.Select(i => new BsonDocument { { "url", i.Url }, { "phash", unchecked((long)i.PerceptualHash) }, { "detail", i.Detail } })) },
             { "image_bands", new BsonArray(traits.Images.SelectMany(i => Bands(i.PerceptualHash)).Distinct()) },
             { "saved_at", Time(DateTimeOffset.UtcNow) },
         };
@@ -58,7 +58,10 @@ public sealed partial class MongoPipelineStore
             .SelectMany(d => d["images"].AsBsonArray.Select(i => i.AsBsonDocument).Select(i =>
             {
                 var hash = unchecked((ulong)i["phash"].AsInt64);
-                return new ImageMatch(d["_id"].AsString, i["url"].AsString, hash, BitOperations.PopCount(hash ^ perceptualHash));
+                return new ImageMatch(d["_id"].AsString, i["url"].AsString, hash, BitOperations.PopCount(hash ^ perceptualHash))
+                {
+                    Detail = i.TryGetValue("detail", out var detail) ? detail.ToDouble() : 0,
+                };
             }))
             .Where(m => m.Distance <= maxDistance)
             .OrderBy(m => m.Distance).ThenBy(m => m.ListingId, StringComparer.Ordinal).ThenBy(m => m.ImageUrl, StringComparer.Ordinal)

@@ -216,7 +216,11 @@ public sealed record ListingTraits(
 }
 
 /// <summary>A stored image within <c>maxDistance</c> bits of a queried perceptual hash.</summary>
-public sealed record ImageMatch(string ListingId, string ImageUrl, ulong PerceptualHash, int Distance);
+public sealed record ImageMatch(string ListingId, string ImageUrl, ulong PerceptualHash, int Distance)
+{
+    /// <summary>The stored image's <see cref="ListingImage.Detail"/>.</summary>
+    public double Detail { get; init; }
+}
 
 /// <summary>
 /// Evidence that two listings come from one seller: they share a contact (<see cref="Kind"/> is its kind and

@@ -169,6 +169,9 @@ public sealed record ListingImage(
     int Height,
     string Format)
 {
+    /// <summary>Structure of the picture (grey-level deviation from a smooth gradient); low for placeholders and banners.</summary>
+    public double Detail { get; init; }
+
     public double? GpsLatitude { get; init; }
     public double? GpsLongitude { get; init; }
     public DateTimeOffset? TakenAt { get; init; }

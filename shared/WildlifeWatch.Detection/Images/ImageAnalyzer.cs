@@ -10,6 +10,7 @@ public sealed record ImageFacts(
     int Width,
     int Height,
     ulong PerceptualHash,
+    double Detail,
     double? GpsLatitude,
     double? GpsLongitude,
     DateTimeOffset? TakenAt,
@@ -57,8 +58,8 @@ public sealed class ImageAnalyzer(long maxBytes = ImageAnalyzer.DefaultMaxBytes,
             throw new ImageRejectedException($"Image could not be decoded: {result}.");
         }
 
-        var hash = PerceptualHash.Compute(Luma(bitmap), info.Width, info.Height);
-        var facts = new ImageFacts(FormatName(codec.EncodedFormat), info.Width, info.Height, hash, null, null, null, null, null, null);
+        var (hash, detail) = PerceptualHash.Fingerprint(Luma(bitmap), info.Width, info.Height);
+        var facts = new ImageFacts(FormatName(codec.EncodedFormat), info.Width, info.Height, hash, detail, null, null, null, null, null, null);
         return WithMetadata(facts, bytes);
     }
 

@@ -18,7 +18,14 @@ public static class PerceptualHash
     public static int Distance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);
 
     /// <summary>Hash of a grey-level image given row by row (<paramref name="width"/> × <paramref name="height"/> values, 0..255).</summary>
-    public static ulong Compute(ReadOnlySpan<float> luma, int width, int height)
+    public static ulong Compute(ReadOnlySpan<float> luma, int width, int height) => Fingerprint(luma, width, height).Hash;
+
+    /// <summary>
+    /// The hash and the image's <c>Detail</c>: the standard deviation (grey levels) of the 32×32 grid around its best-fit
+    /// plane. Flat pictures, gradients and faint patterns (placeholders, banners, synthetic images) score low; their
+    /// hashes say little, as unrelated pictures of that kind collide.
+    /// </summary>
+    public static (ulong Hash, double Detail) Fingerprint(ReadOnlySpan<float> luma, int width, int height)
     {
         if (width <= 0 || height <= 0 || luma.Length < width * height)
         {
@@ -26,6 +33,43 @@ public static class PerceptualHash
         }
 
         var grid = AreaAverage(luma, width, height);
+        return (HashOf(grid), Detail(grid));
+    }
+
+    private static double Detail(double[,] grid)
+    {
+        // Least-squares plane z = a + b·x + c·y on a centred grid: b and c decouple, a is the mean.
+        const double Centre = (Size - 1) / 2.0;
+        double mean = 0, sxz = 0, syz = 0, sxx = 0;
+        for (var y = 0; y < Size; y++)
+        {
+            for (var x = 0; x < Size; x++)
+            {
+                mean += grid[y, x];
+                sxz += (x - Centre) * grid[y, x];
+                syz += (y - Centre) * grid[y, x];
+                sxx += (x - Centre) * (x - Centre);
+            }
+        }
+
+        mean /= Size * Size;
+        var b = sxz / sxx;
+        var c = syz / sxx;
+        double residual = 0;
+        for (var y = 0; y < Size; y++)
+        {
+            for (var x = 0; x < Size; x++)
+            {
+                var r = grid[y, x] - (mean + (b * (x - Centre)) + (c * (y - Centre)));
+                residual += r * r;
+            }
+        }
+
+        return Math.Sqrt(residual / (Size * Size));
+    }
+
+    private static ulong HashOf(double[,] grid)
+    {
         var dct = Dct2D(grid);
 
         Span<double> coefficients = stackalloc double[Low * Low];

@@ -26,8 +26,8 @@ public sealed partial class SqlitePipelineStore
             await ExecuteAsync(c, tx, "DELETE FROM listing_images WHERE listing_id = $id;", ct, id);
             foreach (var image in traits.Images)
             {
-                await ExecuteAsync(c, tx, "INSERT OR IGNORE INTO listing_images(listing_id, url, phash) VALUES ($id, $url, $phash);", ct,
-                    id, ("$url", image.Url), ("$phash", unchecked((long)image.PerceptualHash)));
+                await ExecuteAsync(c, tx, "INSERT OR IGNORE INTO listing_images(listing_id, url, phash, detail) VALUES ($id, $url, $phash, $detail);", ct,
+                    id, ("$url", image.Url), ("$phash", unchecked((long)image.PerceptualHash)), ("$detail", image.Detail));
             }
 
             return 0;
@@ -59,8 +59,8 @@ public sealed partial class SqlitePipelineStore
         await using var c = await OpenAsync(ct);
         c.CreateFunction("hamming", (long a, long b) => (long)BitOperations.PopCount((ulong)(a ^ b)), isDeterministic: true);
         return await QueryAsync(c,
-            "SELECT listing_id, url, phash, hamming(phash, $h) AS d FROM listing_images WHERE hamming(phash, $h) <= $max ORDER BY d, listing_id, url;",
-            r => new ImageMatch(r.GetString(0), r.GetString(1), unchecked((ulong)r.GetInt64(2)), r.GetInt32(3)), ct,
+            "SELECT listing_id, url, phash, hamming(phash, $h) AS d, detail FROM listing_images WHERE hamming(phash, $h) <= $max ORDER BY d, listing_id, url;",
+            r => new ImageMatch(r.GetString(0), r.GetString(1), unchecked((ulong)r.GetInt64(2)), r.GetInt32(3)) { Detail = r.GetDouble(4) }, ct,
             ("$h", unchecked((long)perceptualHash)), ("$max", maxDistance));
     }
 

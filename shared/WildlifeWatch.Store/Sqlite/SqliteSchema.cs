@@ -189,6 +189,7 @@ internal static class SqliteSchema
             listing_id TEXT NOT NULL,
             url TEXT NOT NULL,
             phash INTEGER NOT NULL,
+            detail REAL NOT NULL DEFAULT 0,
             PRIMARY KEY(listing_id, url));
         CREATE TABLE IF NOT EXISTS actor_links(
             listing_a TEXT NOT NULL,

@@ -506,7 +506,7 @@ public abstract class PipelineStoreContractTests
     {
         var image = new ListingImage("http://a/img/1.jpg", "ab12", 0xF0F0_0000_FFFF_1234UL, 640, 480, "jpeg")
         {
-            GpsLatitude = 10.5, GpsLongitude = 106.25, TakenAt = T0, CameraMake = "Canon", CameraModel = "EOS 80D", CameraSerial = "0830",
+            Detail = 31.5, GpsLatitude = 10.5, GpsLongitude = 106.25, TakenAt = T0, CameraMake = "Canon", CameraModel = "EOS 80D", CameraSerial = "0830",
         };
         var traits = new ListingTraits("l1", "vi", [new ContactIdentifier(ContactKinds.Phone, "+84912345678")], [image])
         {
@@ -548,7 +548,7 @@ public abstract class PipelineStoreContractTests
     {
         const ulong Hash = 0x8000_0000_0000_0001UL;
         async Task Save(string listing, ulong hash) =>
-            await _store.SaveListingTraitsAsync(new ListingTraits(listing, null, [], [new ListingImage($"http://a/{listing}.jpg", "s", hash, 1, 1, "jpeg")]));
+            await _store.SaveListingTraitsAsync(new ListingTraits(listing, null, [], [new ListingImage($"http://a/{listing}.jpg", "s", hash, 1, 1, "jpeg") { Detail = 20.25 }]));
         await Save("twelve-bits", Hash ^ 0x0000_0FFF_0000_0000UL);
         await Save("seven-bits", Hash ^ 0x7F00_0000_0000_0000UL);
         await Save("three-bits", Hash ^ 0x0000_0000_0007_0000UL);
@@ -558,6 +558,7 @@ public abstract class PipelineStoreContractTests
         var matches = await _store.FindSimilarImagesAsync(Hash, maxDistance);
 
         Assert.That(matches.Select(m => m.ListingId), Is.EqualTo(expected));
+        Assert.That(matches.Select(m => m.Detail), Is.All.EqualTo(20.25), "each match carries its image's detail");
         Assert.That(matches.Select(m => m.Distance), Is.Ordered);
     }
 

@@ -40,6 +40,31 @@ public sealed class ImageAnalyzerTests
     }
 
     [Test]
+    public void A_gradient_with_faint_stripes_has_little_detail_and_a_photo_much()
+    {
+        using var gradient = new SKBitmap(240, 180, SKColorType.Rgba8888, SKAlphaType.Premul);
+        for (var y = 0; y < 180; y++)
+        {
+            for (var x = 0; x < 240; x++)
+            {
+                var shade = (1.0 - (0.35 * (x + y) / 420.0)) * (((x + y) / 16) % 5 == 0 ? 0.82 : 1.0);
+                gradient.SetPixel(x, y, new SKColor((byte)(205 * shade), (byte)(133 * shade), (byte)(63 * shade)));
+            }
+        }
+
+        using var photo = TestImages.Photo(seed: 5);
+
+        var flat = Analyzer.Analyze(TestImages.Encode(gradient, SKEncodedImageFormat.Png)).Detail;
+        var rich = Analyzer.Analyze(TestImages.Encode(photo, SKEncodedImageFormat.Png)).Detail;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(flat, Is.LessThan(12), "gradient");
+            Assert.That(rich, Is.GreaterThan(24), "photo");
+        });
+    }
+
+    [Test]
     public void Format_and_dimensions_are_reported()
     {
         using var photo = TestImages.Photo(seed: 3, width: 300, height: 200);
