@@ -4,7 +4,7 @@ DOTNET ?= dotnet
 CLI = services/Pipeline.Cli/bin/$(CONFIGURATION)/net10.0/pipeline.dll
 ARGS ?=
 
-.PHONY: all build run serve demo test test-unit verify clean browser bench bench-bus bench-store bench-report bench-fetch bench-classify
+.PHONY: all build run serve demo test test-unit verify clean browser bench bench-bus bench-store bench-report bench-fetch bench-classify bench-extract
 
 all: build
 
@@ -55,6 +55,9 @@ bench-fetch: browser
 # Listings scored per second by `pipeline classify` (100k listings) and by the classifier service's handler.
 bench-classify:
 	$(DOTNET) run -c $(CONFIGURATION) --project benchmarks/WildlifeWatch.Benchmarks.Classify -- $(ARGS)
+# Extraction throughput: listings extracted per second and lexicon scan MB/s with the full lexicon (one core, no I/O).
+bench-extract:
+	$(DOTNET) run -c $(CONFIGURATION) --project benchmarks/WildlifeWatch.Benchmarks.Extraction -- $(ARGS)
 
 clean:
 	$(DOTNET) clean Pipeline.sln -c $(CONFIGURATION) -nologo -v q

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Detection;
+using WildlifeWatch.Detection.Contacts;
 using WildlifeWatch.Store;
 
 namespace WildlifeWatch.Extractor;
@@ -19,19 +20,26 @@ public sealed class ExtractionHandler
     private readonly ILexiconMatcher _lexicon;
     private readonly TimeProvider _time;
     private readonly ILogger<ExtractionHandler> _logger;
+    private readonly ListingEnricher _enricher;
+    private readonly SellerLinker _linker;
 
     public ExtractionHandler(
         IPipelineStore store,
         ListingExtractor extractor,
         ILexiconMatcher lexicon,
         TimeProvider? time = null,
-        ILogger<ExtractionHandler>? logger = null)
+        ILogger<ExtractionHandler>? logger = null,
+        ListingEnricher? enricher = null,
+        ExtractorOptions? options = null)
     {
         _store = store;
         _extractor = extractor;
         _lexicon = lexicon;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<ExtractionHandler>.Instance;
+        _enricher = enricher ?? new ListingEnricher(new ContactExtractor(), LanguageIdentifier.Default);
+        var settings = options ?? new ExtractorOptions();
+        _linker = new SellerLinker(store, settings.NearDuplicateMaxDistance, settings.StockImageListings, settings.MinImageDetail, _time);
     }
 
     /// <summary>Deterministic per crawl and page, so a redelivered capture never yields a second listing.</summary>
@@ -68,15 +76,34 @@ public sealed class ExtractionHandler
             extracted.Seller,
             extracted.ImageUrls,
             _lexicon.Match(extracted.Title + "\n" + extracted.Description),
-            _time.GetUtcNow());
+            _time.GetUtcNow())
+        {
+            Country = ListingEnricher.RegionOf(extracted, pageUrl),
+        };
         await _store.CompleteExtractionAsync(message.CaptureId, listing, ct);
 
         // On a redelivery the first stored listing is the record; announce exactly that one.
         var stored = await _store.GetListingAsync(listing.Id, ct) ?? listing;
-        _logger.LogInformation("Listing {ListingId} from {Url} ({Source}, {Hits} lexicon hits)",
-            stored.Id, stored.Url, extracted.Source, stored.LexiconHits.Count);
+
+        // Traits are recomputed on a redelivery and saved whole, so the result is the same; then links are added.
+        var traits = await _enricher.EnrichAsync(stored.Id, extracted, pageUrl, _store, ct);
+        await _store.SaveListingTraitsAsync(traits, ct);
+        var actor = await _linker.LinkAsync(traits, ct);
+
+        _logger.LogInformation("Listing {ListingId} from {Url} ({Source}, {Hits} lexicon hits, {Contacts} contacts, {Images} images, actor {Actor})",
+            stored.Id, stored.Url, extracted.Source, stored.LexiconHits.Count, traits.Contacts.Count, traits.Images.Count, actor?.Id);
         await publisher.Publish(new ListingExtracted(
             message.CorrelationId, message.CrawlId, stored.Id, stored.CaptureId, stored.Url, stored.Title, stored.Description,
-            stored.Price, stored.Currency, stored.Seller, stored.ImageUrls, stored.LexiconHits), ct);
+            stored.Price, stored.Currency, stored.Seller, stored.ImageUrls, stored.LexiconHits)
+        {
+            Language = traits.Language,
+            Contacts = traits.Contacts,
+            Images = traits.Images,
+            SellerProfileUrl = traits.SellerProfileUrl,
+            Location = traits.Location,
+            PostedAt = traits.PostedAt,
+            Categories = traits.Categories,
+            ActorId = actor?.Id,
+        }, ct);
     }
 }

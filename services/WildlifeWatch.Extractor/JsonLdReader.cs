@@ -20,6 +20,9 @@ internal static class JsonLdReader
         "ItemList", "OfferCatalog", "CollectionPage", "SearchResultsPage", "ListItem",
     };
 
+    private static readonly string[] DateKeys = ["datePosted", "datePublished", "dateCreated", "releaseDate"];
+    private static readonly string[] AddressKeys = ["addressLocality", "addressRegion", "addressCountry"];
+
     private static readonly HashSet<string> ProductTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         "Product", "IndividualProduct", "ProductModel", "SomeProducts",
@@ -126,8 +129,19 @@ internal static class JsonLdReader
             }
         }
 
-        var seller = Name(Prop(product, "seller"))
-            ?? offers.Select(o => Name(Prop(o, "seller")) ?? Name(Prop(o, "offeredBy"))).FirstOrDefault(s => s is not null);
+        var sellerEntity = Items(Prop(product, "seller"))
+            .Concat(offers.SelectMany(o => Items(Prop(o, "seller")).Concat(Items(Prop(o, "offeredBy")))))
+            .FirstOrDefault(e => e.ValueKind is JsonValueKind.Object or JsonValueKind.String);
+        var seller = Name(sellerEntity);
+        var sellerUrl = sellerEntity.ValueKind == JsonValueKind.Object ? TextClean.AbsoluteUrl(baseUri, Str(sellerEntity, "url")) : null;
+        var location = offers.Select(o => Place(Prop(o, "availableAtOrFrom")) ?? Place(Prop(o, "areaServed"))).FirstOrDefault(l => l is not null)
+            ?? (sellerEntity.ValueKind == JsonValueKind.Object ? Place(Prop(sellerEntity, "address")) : null);
+        var posted = DateKeys.Select(k => Str(product, k))
+            .Concat(offers.Select(o => Str(o, "validFrom"))).Select(PageExtras.ParseDate).FirstOrDefault(d => d is not null);
+        var categories = Items(Prop(product, "category"))
+            .Select(c => c.ValueKind == JsonValueKind.Object ? Str(c, "name") : Scalar(c))
+            .SelectMany(c => PageExtras.SplitCategoryPath(TextClean.Normalize(c)))
+            .ToList();
 
         var images = Items(Prop(product, "image")).Select(i => i.ValueKind switch
         {
@@ -143,7 +157,94 @@ internal static class JsonLdReader
             Price: price?.Amount,
             Currency: price is null ? null : currency,
             Seller: TextClean.Normalize(seller),
-            ImageUrls: TextClean.DistinctUrls(baseUri, images));
+            ImageUrls: TextClean.DistinctUrls(baseUri, images),
+            SellerUrl: sellerUrl,
+            Location: TextClean.Normalize(location),
+            PostedAt: posted,
+            Categories: categories);
+    }
+
+    /// <summary>A Place, PostalAddress or plain string as one line: "Hải Phòng, VN".</summary>
+    private static string? Place(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return element.GetString();
+            case JsonValueKind.Array:
+                return element.EnumerateArray().Select(Place).FirstOrDefault(p => p is not null);
+            case JsonValueKind.Object:
+                var address = Prop(element, "address");
+                if (address.ValueKind is JsonValueKind.Object or JsonValueKind.String)
+                {
+                    return Place(address);
+                }
+
+                var parts = AddressKeys
+                    .Select(k => Prop(element, k)).Select(p => p.ValueKind == JsonValueKind.Object ? Str(p, "name") : Scalar(p))
+                    .Where(p => !string.IsNullOrWhiteSpace(p)).ToList();
+                return parts.Count > 0 ? string.Join(", ", parts) : Str(element, "name");
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Breadcrumb names of a schema.org BreadcrumbList in the page's JSON-LD, by position.</summary>
+    internal static IReadOnlyList<string> Breadcrumbs(IDocument document)
+    {
+        foreach (var script in document.QuerySelectorAll("script"))
+        {
+            if (!string.Equals(script.GetAttribute("type")?.Split(';', 2)[0].Trim(), "application/ld+json", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var json = JsonDocument.Parse(script.TextContent.Trim(), Lenient);
+                var list = FindType(json.RootElement, "BreadcrumbList");
+                if (list.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                return Items(Prop(list, "itemListElement"))
+                    .Select(e => (Position: decimal.TryParse(Str(e, "position"), NumberStyles.Number, CultureInfo.InvariantCulture, out var p) ? p : 0m,
+                        Name: Str(e, "name") ?? Name(Prop(e, "item"))))
+                    .OrderBy(e => e.Position)
+                    .Select(e => TextClean.Normalize(e.Name))
+                    .OfType<string>()
+                    .ToList();
+            }
+            catch (JsonException)
+            {
+                // As for products: a broken block says nothing.
+            }
+        }
+
+        return [];
+    }
+
+    private static JsonElement FindType(JsonElement element, string type)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            return element.EnumerateArray().Select(e => FindType(e, type)).FirstOrDefault(e => e.ValueKind == JsonValueKind.Object);
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return default;
+        }
+
+        if (Types(element).Contains(type, StringComparer.OrdinalIgnoreCase))
+        {
+            return element;
+        }
+
+        return element.EnumerateObject()
+            .Select(p => FindType(p.Value, type))
+            .FirstOrDefault(e => e.ValueKind == JsonValueKind.Object);
     }
 
     private static bool IsThisPage(JsonElement product, Uri baseUri)

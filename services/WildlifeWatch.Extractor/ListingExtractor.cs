@@ -16,6 +16,15 @@ public sealed class ListingExtractor
         IsNotConsumingCharacterReferences = false,
     });
 
+    private readonly SiteProfiles _profiles;
+
+    public ListingExtractor()
+        : this(SiteProfiles.None)
+    {
+    }
+
+    public ListingExtractor(SiteProfiles profiles) => _profiles = profiles ?? throw new ArgumentNullException(nameof(profiles));
+
     /// <summary>The listing on the page, or null when the page is not a single sale listing.</summary>
     public ExtractedListing? Extract(string html, Uri pageUrl)
     {
@@ -24,8 +33,11 @@ public sealed class ListingExtractor
         using var document = _parser.ParseDocument(html);
         var baseUri = BaseUri(document, pageUrl);
 
+        // A site's own profile knows its pages best; it leads, and structured data fills what it leaves out.
+        var profile = _profiles.For(pageUrl.Host);
         var structured = new[]
         {
+            profile?.Read(document, baseUri),
             JsonLdReader.Read(document, baseUri),
             MicrodataReader.Read(document, baseUri),
             OpenGraphReader.Read(document, baseUri),
@@ -48,6 +60,7 @@ public sealed class ListingExtractor
             return null;
         }
 
+        fields = fields.FillFrom(PageExtras.Read(document, baseUri));
         return new ExtractedListing(
             title,
             fields.Description ?? string.Empty,
@@ -55,8 +68,28 @@ public sealed class ListingExtractor
             fields.Currency,
             fields.Seller,
             fields.ImageUrls ?? [],
-            fields.Source);
+            fields.Source)
+        {
+            SellerUrl = fields.SellerUrl,
+            Location = fields.Location,
+            PostedAt = fields.PostedAt,
+            Categories = fields.Categories ?? [],
+            Country = profile?.Country?.ToUpperInvariant(),
+            ContactLinks = ContactLinks(document),
+        };
     }
+
+    /// <summary>Links that name a contact by their target: tel:, mailto:, sms: and messenger links.</summary>
+    private static IReadOnlyList<string> ContactLinks(IDocument document) =>
+        document.QuerySelectorAll("a[href]")
+            .Select(a => a.GetAttribute("href")!.Trim())
+            .Where(h => h.StartsWith("tel:", StringComparison.OrdinalIgnoreCase)
+                || h.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase)
+                || MessengerHosts.Any(m => h.Contains(m, StringComparison.OrdinalIgnoreCase)))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+    private static readonly string[] MessengerHosts = ["wa.me/", "whatsapp.com/", "t.me/", "telegram.me/", "line.me/", "zalo.me/"];
 
     private static string? Heading(IDocument document) =>
         document.QuerySelectorAll("h1").Select(h => TextClean.Collapse(h.TextContent)).FirstOrDefault(t => t is not null);

@@ -5,6 +5,8 @@ namespace WildlifeWatch.Extractor;
 /// <summary>schema.org Product in HTML microdata (<c>itemscope itemtype=".../Product"</c>).</summary>
 internal static class MicrodataReader
 {
+    private static readonly string[] DateKeys = ["datePosted", "datePublished", "releaseDate"];
+
     public static ProductFields? Read(IDocument document, Uri baseUri)
     {
         var products = document.QuerySelectorAll("[itemscope][itemtype]")
@@ -33,7 +35,17 @@ internal static class MicrodataReader
             ? null
             : sellerElement.HasAttribute("itemscope")
                 ? Value(Properties(sellerElement, "name").FirstOrDefault(), baseUri)
-                : Value(sellerElement, baseUri);
+                // A seller written as a link names the seller in its text; its href is the profile (below).
+                : sellerElement.LocalName == "a" ? sellerElement.TextContent : Value(sellerElement, baseUri);
+
+        var sellerUrl = sellerElement is null
+            ? null
+            : sellerElement.HasAttribute("itemscope")
+                ? Value(Properties(sellerElement, "url").FirstOrDefault(), baseUri)
+                : sellerElement.LocalName == "a" ? TextClean.AbsoluteUrl(baseUri, sellerElement.GetAttribute("href")) : null;
+        var posted = DateKeys
+            .Select(k => Value(Properties(product, k).FirstOrDefault(), baseUri))
+            .Select(PageExtras.ParseDate).FirstOrDefault(d => d is not null);
 
         return new ProductFields(
             "microdata",
@@ -42,7 +54,21 @@ internal static class MicrodataReader
             Price: price?.Amount,
             Currency: price is null ? null : currency,
             Seller: TextClean.Collapse(seller),
-            ImageUrls: TextClean.DistinctUrls(baseUri, Properties(product, "image").Select(i => Value(i, baseUri))));
+            ImageUrls: TextClean.DistinctUrls(baseUri, Properties(product, "image").Select(i => Value(i, baseUri))),
+            SellerUrl: TextClean.AbsoluteUrl(baseUri, sellerUrl),
+            PostedAt: posted,
+            Categories: Properties(product, "category").SelectMany(c => PageExtras.SplitCategoryPath(TextClean.Collapse(Value(c, baseUri)))).ToList());
+    }
+
+    /// <summary>Names of a microdata BreadcrumbList's items, in document order.</summary>
+    internal static IReadOnlyList<string> Breadcrumbs(IDocument document, Uri baseUri)
+    {
+        var list = document.QuerySelectorAll("[itemscope][itemtype]").FirstOrDefault(e => HasType(e, "BreadcrumbList"));
+        return list is null
+            ? []
+            : Properties(list, "itemListElement")
+                .Select(item => item.HasAttribute("itemscope") ? Value(Properties(item, "name").FirstOrDefault(), baseUri) : Value(item, baseUri))
+                .Select(TextClean.Collapse).OfType<string>().ToList();
     }
 
     private static bool HasType(IElement element, string type) =>

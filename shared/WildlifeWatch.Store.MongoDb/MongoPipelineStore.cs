@@ -12,7 +12,7 @@ namespace WildlifeWatch.Store.MongoDb;
 /// finds its key taken and changes nothing. Multi-step writes are ordered so that a crash between steps
 /// leaves a state the redelivery completes.
 /// </summary>
-public sealed class MongoPipelineStore : IPipelineStore, IDisposable
+public sealed partial class MongoPipelineStore : IPipelineStore, IDisposable
 {
     private static readonly FilterDefinitionBuilder<BsonDocument> F = Builders<BsonDocument>.Filter;
     private static readonly UpdateDefinitionBuilder<BsonDocument> U = Builders<BsonDocument>.Update;

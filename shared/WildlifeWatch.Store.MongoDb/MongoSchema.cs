@@ -18,6 +18,8 @@ public static class MongoSchema
     public const string Subscriptions = "subscriptions";
     public const string AuditLog = "audit_log";
     public const string SchemaVersions = "schema_versions";
+    public const string ListingTraits = "listing_traits";
+    public const string ActorLinks = "actor_links";
 
     /// <summary>Listing pages watched across crawls for their removal; one document per normalized URL (the _id).</summary>
     public const string WatchedListings = "watched_listings";
@@ -40,6 +42,7 @@ public static class MongoSchema
         (1, "collections and indexes of the first release", EnsureIndexesAsync),
         (2, "frontier entries admitted before priorities count as released when admitted", ReleaseOldFrontierAsync),
         (3, "shadow scores of challenger models, unique per (listing, model)", EnsureShadowScoreIndexesAsync),
+        (4, "listing traits (contacts, image hash bands) and actor links", EnsureIndexesAsync),
     ];
 
     // Idempotent: only entries without the field are touched.
@@ -113,5 +116,11 @@ public static class MongoSchema
         await Create(WatchedListings,
             Index(keys.Ascending("platform").Ascending("first_seen_at"), "ix_platform_first_seen"),
             Index(keys.Ascending("removed_at").Ascending("last_seen_at"), "ix_due"));
+        await Create(ListingTraits,
+            Index(keys.Ascending("contacts.kind").Ascending("contacts.value"), "ix_contacts"),
+            Index(keys.Ascending("image_bands"), "ix_image_bands"));
+        await Create(ActorLinks,
+            Index(keys.Ascending("listing_a"), "ix_listing_a"),
+            Index(keys.Ascending("listing_b"), "ix_listing_b"));
     }
 }

@@ -166,4 +166,22 @@ public interface IPipelineStore
 
     /// <summary>Ends <paramref name="holder"/>'s turn of the host; nobody gets the next turn before <paramref name="nextAllowedAt"/>.</summary>
     Task EndHostTurnAsync(string host, string holder, DateTimeOffset nextAllowedAt, CancellationToken ct = default);
+    // ---- Listing traits and seller linking.
+
+    /// <summary>Saves (replaces) what extraction learned about a listing beyond its fields; a redelivery writes the same again.</summary>
+    Task SaveListingTraitsAsync(ListingTraits traits, CancellationToken ct = default);
+
+    Task<ListingTraits?> GetListingTraitsAsync(string listingId, CancellationToken ct = default);
+
+    /// <summary>The listings whose saved traits name this contact (kind and canonical value), in id order.</summary>
+    Task<IReadOnlyList<string>> FindListingsByContactAsync(string kind, string value, CancellationToken ct = default);
+
+    /// <summary>Stored listing images whose perceptual hash is within <paramref name="maxDistance"/> bits of <paramref name="perceptualHash"/>, nearest first.</summary>
+    Task<IReadOnlyList<ImageMatch>> FindSimilarImagesAsync(ulong perceptualHash, int maxDistance, CancellationToken ct = default);
+
+    /// <summary>Stores links between listings (idempotent on both listings, kind and evidence); returns how many were new.</summary>
+    Task<int> AddActorLinksAsync(IReadOnlyList<ActorLink> links, CancellationToken ct = default);
+
+    /// <summary>The links that touch any of <paramref name="listingIds"/>, or every link when it is null.</summary>
+    Task<IReadOnlyList<ActorLink>> GetActorLinksAsync(IReadOnlyCollection<string>? listingIds = null, CancellationToken ct = default);
 }

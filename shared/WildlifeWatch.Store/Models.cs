@@ -235,3 +235,45 @@ public sealed record WatchedListing(
     /// <summary>From first sighting to removal: what a takedown request is followed up by.</summary>
     public TimeSpan? TimeToRemoval => RemovedAt - FirstSeenAt;
 }
+
+/// <summary>
+/// What extraction learned about a listing beyond its fields: language, contacts and identifiers, analysed images and
+/// the structured extras (seller profile, location, posting date, category breadcrumbs). Saved after the listing.
+/// </summary>
+public sealed record ListingTraits(
+    string ListingId,
+    string? Language,
+    IReadOnlyList<ContactIdentifier> Contacts,
+    IReadOnlyList<ListingImage> Images)
+{
+    public string? SellerProfileUrl { get; init; }
+
+    public string? Location { get; init; }
+
+    public DateTimeOffset? PostedAt { get; init; }
+
+    public IReadOnlyList<string> Categories { get; init; } = [];
+}
+
+/// <summary>A stored image within <c>maxDistance</c> bits of a queried perceptual hash.</summary>
+public sealed record ImageMatch(string ListingId, string ImageUrl, ulong PerceptualHash, int Distance)
+{
+    /// <summary>The stored image's <see cref="ListingImage.Detail"/>.</summary>
+    public double Detail { get; init; }
+}
+
+/// <summary>
+/// Evidence that two listings come from one seller: they share a contact (<see cref="Kind"/> is its kind and
+/// <see cref="Evidence"/> its value) or a near-duplicate image (kind "image", evidence names both images and the distance).
+/// <see cref="ListingA"/> sorts before <see cref="ListingB"/> (ordinal), so a link is stored once whichever side found it.
+/// </summary>
+public sealed record ActorLink(string ListingA, string ListingB, string Kind, string Evidence, DateTimeOffset LinkedAt)
+{
+    public const string ImageKind = "image";
+
+    public static ActorLink Between(string one, string other, string kind, string evidence, DateTimeOffset at) =>
+        string.CompareOrdinal(one, other) <= 0 ? new(one, other, kind, evidence, at) : new(other, one, kind, evidence, at);
+}
+
+/// <summary>One seller as the evidence shows it: listings connected by links, and every link with its evidence.</summary>
+public sealed record Actor(string Id, IReadOnlyList<string> ListingIds, IReadOnlyList<ActorLink> Links);

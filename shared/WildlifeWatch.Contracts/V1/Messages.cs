@@ -88,7 +88,28 @@ public sealed record ListingExtracted(
     string? Currency,
     string? Seller,
     IReadOnlyList<string> ImageUrls,
-    IReadOnlyList<LexiconHit> LexiconHits) : IPipelineMessage;
+    IReadOnlyList<LexiconHit> LexiconHits) : IPipelineMessage
+{
+    /// <summary>Language of the listing's text (a lexicon language code such as "en", "zh-Hant"), or null when unsure.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>Phones, e-mails, messenger handles, crypto addresses and external URLs found in the listing.</summary>
+    public IReadOnlyList<ContactIdentifier> Contacts { get; init; } = [];
+
+    /// <summary>The listing images that could be fetched and decoded, with their perceptual hashes.</summary>
+    public IReadOnlyList<ListingImage> Images { get; init; } = [];
+
+    public string? SellerProfileUrl { get; init; }
+
+    public string? Location { get; init; }
+
+    public DateTimeOffset? PostedAt { get; init; }
+
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>The actor (seller group) the listing was linked to, when it shares an identifier or image with another listing.</summary>
+    public string? ActorId { get; init; }
+}
 
 /// <summary>The classifier scored a listing; the score is stored with the model that produced it.</summary>
 public sealed record ListingScored(
@@ -148,3 +169,45 @@ public sealed record ModelPublished(
     string Role,
     string PublishedBy,
     DateTimeOffset PublishedAt);
+
+/// <summary>Kinds of contact and identifier the extractor reads from a listing (values of <see cref="ContactIdentifier.Kind"/>).</summary>
+public static class ContactKinds
+{
+    public const string Phone = "phone";
+    public const string Email = "email";
+    public const string WhatsApp = "whatsapp";
+    public const string WeChat = "wechat";
+    public const string Telegram = "telegram";
+    public const string Line = "line";
+    public const string Zalo = "zalo";
+    public const string Bitcoin = "btc";
+    public const string Ethereum = "eth";
+    public const string Tron = "trx";
+    public const string Url = "url";
+}
+
+/// <summary>
+/// A way to reach or pay a seller, in a canonical form that two listings share when they name the same one:
+/// phones in E.164, e-mails and handles in lower case, crypto addresses as written (checksums verified).
+/// </summary>
+public sealed record ContactIdentifier(string Kind, string Value);
+
+/// <summary>A listing image as fetched: its evidence hash, 64-bit perceptual hash and what its metadata says.</summary>
+public sealed record ListingImage(
+    string Url,
+    string Sha256,
+    ulong PerceptualHash,
+    int Width,
+    int Height,
+    string Format)
+{
+    /// <summary>Structure of the picture (grey-level deviation from a smooth gradient); low for placeholders and banners.</summary>
+    public double Detail { get; init; }
+
+    public double? GpsLatitude { get; init; }
+    public double? GpsLongitude { get; init; }
+    public DateTimeOffset? TakenAt { get; init; }
+    public string? CameraMake { get; init; }
+    public string? CameraModel { get; init; }
+    public string? CameraSerial { get; init; }
+}

@@ -217,5 +217,35 @@ internal static class SqliteSchema
             PRIMARY KEY(listing_id, model_version));
         CREATE INDEX IF NOT EXISTS ix_shadow_scores_model ON shadow_scores(model_version, scored_at);
         """,
+        """
+        -- Listing traits and seller linking (issue 6): the traits as JSON, contacts and image hashes as lookup tables,
+        -- and the links between listings that make up actors.
+        CREATE TABLE IF NOT EXISTS listing_traits(
+            listing_id TEXT PRIMARY KEY,
+            language TEXT,
+            traits_json TEXT NOT NULL,
+            saved_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS listing_contacts(
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            listing_id TEXT NOT NULL,
+            PRIMARY KEY(kind, value, listing_id));
+        CREATE INDEX IF NOT EXISTS ix_listing_contacts_listing ON listing_contacts(listing_id);
+        -- phash is the 64-bit hash as a signed integer (SQLite has no unsigned type).
+        CREATE TABLE IF NOT EXISTS listing_images(
+            listing_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            phash INTEGER NOT NULL,
+            detail REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY(listing_id, url));
+        CREATE TABLE IF NOT EXISTS actor_links(
+            listing_a TEXT NOT NULL,
+            listing_b TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            linked_at TEXT NOT NULL,
+            PRIMARY KEY(listing_a, listing_b, kind, evidence));
+        CREATE INDEX IF NOT EXISTS ix_actor_links_b ON actor_links(listing_b);
+        """,
     ];
 }

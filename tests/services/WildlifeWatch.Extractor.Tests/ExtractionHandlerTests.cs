@@ -116,17 +116,7 @@ public sealed class ExtractionHandlerTests
             Throws.InvalidOperationException);
     }
 
-    private async Task<PageCaptured> CaptureAsync(string url, string html)
-    {
-        var htmlSha = await _store.PutArtifactAsync(Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8");
-        var textSha = await _store.PutArtifactAsync(Encoding.UTF8.GetBytes("text"), "text/plain; charset=utf-8");
-        var shotSha = await _store.PutArtifactAsync(new byte[] { 0x89, 0x50 }, "image/png");
-        var manifestSha = await _store.PutArtifactAsync(Encoding.UTF8.GetBytes("{}"), "application/json");
-        var captureId = Hashing.Sha256Hex(CrawlId + "\n" + url)[..32];
-        var now = DateTimeOffset.UtcNow;
-        await _store.AddCaptureAsync(new Capture(captureId, CrawlId, "seed", url, url, url, 200, 0, now, now, htmlSha, textSha, shotSha, manifestSha));
-        return new PageCaptured(Guid.NewGuid(), CrawlId, "seed", captureId, url, url, url, 200, 0, now, now, htmlSha, textSha, shotSha, manifestSha);
-    }
+    private Task<PageCaptured> CaptureAsync(string url, string html) => _temporary.CaptureAsync(CrawlId, url, html);
 
     private sealed class FakeLexicon(params string[] terms) : ILexiconMatcher
     {

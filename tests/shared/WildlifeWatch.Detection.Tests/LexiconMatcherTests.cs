@@ -61,6 +61,17 @@ public sealed class LexiconMatcherTests
     [TestCase("p4ngolin scales", "pangolin", "scales", TestName = "Leetspeak_pangolin")]
     [TestCase("ＩＶＯＲＹ carving", "ivory", "ivory", TestName = "Full_width_evasion_spelling")]
     [TestCase("elephant tusks pair", "ivory", "ivory", TestName = "Plural_forms_hit")]
+    [TestCase("Bracelet en 1voire ancien", "ivory", "ivory", TestName = "French_leetspeak_evasion")]
+    [TestCase("Pulsera de m.a.r.f.i.l", "ivory", "ivory", TestName = "Spanish_dotted_evasion")]
+    [TestCase("Pulseira de marf1m", "ivory", "ivory", TestName = "Portuguese_leetspeak_evasion")]
+    [TestCase("Armreif aus E l f e n b e i n", "ivory", "ivory", TestName = "German_spaced_evasion")]
+    [TestCase("Gelang g4ding gajah", "ivory", "ivory", TestName = "Indonesian_leetspeak_evasion")]
+    [TestCase("VONG TAY NGA VOI", "ivory", "ivory", TestName = "Vietnamese_without_tone_marks_in_capitals")]
+    [TestCase("ｃｏｒｎｅ ｄｅ ｒｈｉｎｏｃéｒｏｓ", "rhino", "horn", TestName = "French_full_width_evasion")]
+    [TestCase("Escamas de pang0lín", "pangolin", "scales", TestName = "Spanish_leetspeak_with_accent")]
+    [TestCase("犀角杯 老件", "rhino", "horn", TestName = "Chinese_simplified_rhino_cup")]
+    [TestCase("老象牙手鐲", "ivory", "ivory", TestName = "Chinese_traditional_bangle")]
+    [TestCase("ｗｈｉｔｅ ｇｏｌｄ for sale, pm", "ivory", "ivory", TestName = "Trade_code_white_gold_in_full_width")]
     public void A_term_is_found_with_its_group_and_product(string text, string group, string product)
     {
         var hits = Positives(text);

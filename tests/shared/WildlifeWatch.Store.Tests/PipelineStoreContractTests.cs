@@ -699,6 +699,92 @@ public abstract class PipelineStoreContractTests
         static string Url(Seed s) => $"http://{s.Host}/item/{s.Id}";
     }
 
+    // ---- Listing traits and seller linking
+
+    [Test]
+    public async Task Listing_traits_round_trip_and_a_second_save_replaces_them()
+    {
+        var image = new ListingImage("http://a/img/1.jpg", "ab12", 0xF0F0_0000_FFFF_1234UL, 640, 480, "jpeg")
+        {
+            Detail = 31.5, GpsLatitude = 10.5, GpsLongitude = 106.25, TakenAt = T0, CameraMake = "Canon", CameraModel = "EOS 80D", CameraSerial = "0830",
+        };
+        var traits = new ListingTraits("l1", "vi", [new ContactIdentifier(ContactKinds.Phone, "+84912345678")], [image])
+        {
+            SellerProfileUrl = "http://a/u/7", Location = "Hà Nội", PostedAt = T0, Categories = ["Antiques", "Carvings"],
+        };
+
+        await _store.SaveListingTraitsAsync(traits);
+        var stored = await _store.GetListingTraitsAsync("l1");
+        await _store.SaveListingTraitsAsync(traits with { Contacts = [new ContactIdentifier(ContactKinds.Email, "x@example.com")] });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(stored!.Language, Is.EqualTo("vi"));
+            Assert.That(stored.Contacts, Is.EqualTo(traits.Contacts));
+            Assert.That(stored.Images, Is.EqualTo(traits.Images));
+            Assert.That((stored.SellerProfileUrl, stored.Location, stored.PostedAt), Is.EqualTo((traits.SellerProfileUrl, traits.Location, traits.PostedAt)));
+            Assert.That(stored.Categories, Is.EqualTo(traits.Categories));
+            Assert.That(await _store.FindListingsByContactAsync(ContactKinds.Phone, "+84912345678"), Is.Empty, "the replaced contact is gone");
+            Assert.That(await _store.FindListingsByContactAsync(ContactKinds.Email, "x@example.com"), Is.EqualTo(new[] { "l1" }));
+            Assert.That(await _store.GetListingTraitsAsync("missing"), Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task Listings_are_found_by_a_shared_contact_of_the_same_kind_only()
+    {
+        await _store.SaveListingTraitsAsync(new ListingTraits("l2", null, [new ContactIdentifier(ContactKinds.Telegram, "seller_one")], []));
+        await _store.SaveListingTraitsAsync(new ListingTraits("l1", null, [new ContactIdentifier(ContactKinds.Telegram, "seller_one")], []));
+        await _store.SaveListingTraitsAsync(new ListingTraits("l3", null, [new ContactIdentifier(ContactKinds.WeChat, "seller_one")], []));
+
+        Assert.That(await _store.FindListingsByContactAsync(ContactKinds.Telegram, "seller_one"), Is.EqualTo(new[] { "l1", "l2" }));
+    }
+
+    [TestCase(0, new[] { "same" })]
+    [TestCase(3, new[] { "same", "three-bits" })]
+    [TestCase(7, new[] { "same", "three-bits", "seven-bits" })]
+    [TestCase(12, new[] { "same", "three-bits", "seven-bits", "twelve-bits" })]
+    public async Task Similar_images_are_those_within_the_hamming_bound_nearest_first(int maxDistance, string[] expected)
+    {
+        const ulong Hash = 0x8000_0000_0000_0001UL;
+        async Task Save(string listing, ulong hash) =>
+            await _store.SaveListingTraitsAsync(new ListingTraits(listing, null, [], [new ListingImage($"http://a/{listing}.jpg", "s", hash, 1, 1, "jpeg") { Detail = 20.25 }]));
+        await Save("twelve-bits", Hash ^ 0x0000_0FFF_0000_0000UL);
+        await Save("seven-bits", Hash ^ 0x7F00_0000_0000_0000UL);
+        await Save("three-bits", Hash ^ 0x0000_0000_0007_0000UL);
+        await Save("same", Hash);
+        await Save("far", ~Hash);
+
+        var matches = await _store.FindSimilarImagesAsync(Hash, maxDistance);
+
+        Assert.That(matches.Select(m => m.ListingId), Is.EqualTo(expected));
+        Assert.That(matches.Select(m => m.Detail), Is.All.EqualTo(20.25), "each match carries its image's detail");
+        Assert.That(matches.Select(m => m.Distance), Is.Ordered);
+    }
+
+    [Test]
+    public async Task Actor_links_are_stored_once_and_group_listings_into_actors()
+    {
+        var phone = ActorLink.Between("l2", "l1", ContactKinds.Phone, "+84912345678", T0);
+        var image = ActorLink.Between("l2", "l3", ActorLink.ImageKind, "http://a/2.jpg ~ http://b/3.jpg (2 bits)", T0);
+        var other = ActorLink.Between("l8", "l9", ContactKinds.Email, "x@example.com", T0);
+
+        var added = await _store.AddActorLinksAsync([phone, image, other]);
+        var again = await _store.AddActorLinksAsync([phone]);
+        var actors = await Actors.AllAsync(_store);
+        var ofL3 = await Actors.OfListingAsync(_store, "l3");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((added, again), Is.EqualTo((3, 0)));
+            Assert.That(phone.ListingA, Is.EqualTo("l1"), "links are stored in listing order");
+            Assert.That(actors.Select(a => a.ListingIds), Is.EqualTo(new[] { new[] { "l1", "l2", "l3" }, new[] { "l8", "l9" } }));
+            Assert.That(ofL3!.Id, Is.EqualTo(actors[0].Id));
+            Assert.That(ofL3.Links.Select(l => (l.Kind, l.Evidence)), Is.EquivalentTo(new[] { (phone.Kind, phone.Evidence), (image.Kind, image.Evidence) }));
+            Assert.That(await Actors.OfListingAsync(_store, "l5"), Is.Null);
+        });
+    }
+
     private static Crawl NewCrawl(string id) => new(id, DateTimeOffset.UtcNow, "{\"seeds\":[]}");
 
     private static FrontierEntry Entry(string crawl, string url, int depth = 0) =>
