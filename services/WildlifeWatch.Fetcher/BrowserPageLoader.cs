@@ -71,7 +71,7 @@ public sealed partial class BrowserPageLoader
         _logger = logger ?? NullLogger<BrowserPageLoader>.Instance;
     }
 
-    public Task<PageCaptureResult> LoadAsync(Uri url, CancellationToken ct)
+    public Task<PageCaptureResult> LoadAsync(Uri url, TimeSpan? hostDelay, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(url);
         return _browser.WithPageAsync(url.IdnHost, async (page, browserVersion) =>
@@ -79,7 +79,7 @@ public sealed partial class BrowserPageLoader
             var state = new Navigation();
             using var requests = CancellationTokenSource.CreateLinkedTokenSource(ct);
             // Taken with the page ready and handed back when the document answers: the host's delay runs from its answer.
-            var turn = await _politeness.WaitTurnAsync(url, ct);
+            var turn = await _politeness.WaitTurnAsync(url, hostDelay, ct);
             try
             {
                 await page.RouteAsync("**/*", route => RouteAsync(route, state, turn, requests.Token));

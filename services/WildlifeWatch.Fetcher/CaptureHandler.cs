@@ -64,7 +64,7 @@ public sealed class CaptureHandler
         PageCaptureResult page;
         try
         {
-            page = await _capturer.CaptureAsync(url, request.RenderMode, ct);
+            page = await _capturer.CaptureAsync(url, request.RenderMode, request.HostDelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, ct);
         }
         catch (FetchException ex)
         {

@@ -32,13 +32,13 @@ public sealed class HttpPageLoader(GuardedHttpClient http, HostPoliteness polite
     /// <summary>A page fetched plainly, with its parsed document for <c>auto</c> to judge.</summary>
     public sealed record Loaded(PageCaptureResult Result, IDocument Document);
 
-    public async Task<Loaded> LoadAsync(Uri url, CancellationToken ct)
+    public async Task<Loaded> LoadAsync(Uri url, TimeSpan? hostDelay, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(url);
         var exchanges = new List<HttpExchange>();
         var current = url;
         var startedAt = Clock.Now(_time);
-        await using (var turn = await politeness.WaitTurnAsync(url, ct))
+        await using (var turn = await politeness.WaitTurnAsync(url, hostDelay, ct))
         {
             while (true)
             {

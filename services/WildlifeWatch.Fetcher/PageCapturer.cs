@@ -10,7 +10,8 @@ namespace WildlifeWatch.Fetcher;
 public interface IPageCapturer
 {
     /// <param name="renderMode"><c>browser</c>, <c>http</c> or <c>auto</c>; null for the configured default.</param>
-    Task<PageCaptureResult> CaptureAsync(Uri url, string? renderMode = null, CancellationToken ct = default);
+    /// <param name="hostDelay">Spacing the host asked for (seed rate or robots.txt Crawl-delay); the configured delay is the floor.</param>
+    Task<PageCaptureResult> CaptureAsync(Uri url, string? renderMode = null, TimeSpan? hostDelay = null, CancellationToken ct = default);
 }
 
 /// <summary>
@@ -50,7 +51,7 @@ public sealed class PageCapturer : IPageCapturer
         _retry = BuildRetry();
     }
 
-    public async Task<PageCaptureResult> CaptureAsync(Uri url, string? renderMode = null, CancellationToken ct = default)
+    public async Task<PageCaptureResult> CaptureAsync(Uri url, string? renderMode = null, TimeSpan? hostDelay = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(url);
         if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
@@ -65,7 +66,7 @@ public sealed class PageCapturer : IPageCapturer
             return await _retry.ExecuteAsync(async token =>
             {
                 attempts++;
-                var result = await _breakers.ExecuteAsync(url, t => new ValueTask<PageCaptureResult>(AttemptAsync(url, mode, t)), token);
+                var result = await _breakers.ExecuteAsync(url, t => new ValueTask<PageCaptureResult>(AttemptAsync(url, mode, hostDelay, t)), token);
                 return result with { Attempts = attempts };
             }, ct);
         }
@@ -75,14 +76,14 @@ public sealed class PageCapturer : IPageCapturer
         }
     }
 
-    private async Task<PageCaptureResult> AttemptAsync(Uri url, string mode, CancellationToken ct)
+    private async Task<PageCaptureResult> AttemptAsync(Uri url, string mode, TimeSpan? hostDelay, CancellationToken ct)
     {
         if (mode == RenderMode.Browser || (mode == RenderMode.Auto && _decisions.SkipHttp(url)))
         {
-            return await _browser.LoadAsync(url, ct);
+            return await _browser.LoadAsync(url, hostDelay, ct);
         }
 
-        var plain = await _http.LoadAsync(url, ct);
+        var plain = await _http.LoadAsync(url, hostDelay, ct);
         if (mode == RenderMode.Http)
         {
             return plain.Result;
@@ -96,7 +97,7 @@ public sealed class PageCapturer : IPageCapturer
         }
 
         _logger.LogDebug("{Url} needs scripts for its content; rendering it in the browser", url);
-        return await _browser.LoadAsync(url, ct);
+        return await _browser.LoadAsync(url, hostDelay, ct);
     }
 
     private ResiliencePipeline BuildRetry()

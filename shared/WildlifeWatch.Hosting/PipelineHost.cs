@@ -84,7 +84,7 @@ public static class PipelineHost
                 module.ConfigureConsumers(bus);
             }
 
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) => ConfigureEndpoint(endpoint, busOptions));
+            bus.AddConfigureEndpointsCallback((_, name, endpoint) => ConfigureEndpoint(endpoint, busOptions, name));
 
             if (busOptions.Transport == BusTransport.RabbitMq && busOptions.RabbitMqUri is { Length: > 0 } uri)
             {
@@ -131,7 +131,7 @@ public static class PipelineHost
     }
 
     /// <summary>The failure policy and topology every receive endpoint gets, whatever the transport.</summary>
-    public static void ConfigureEndpoint(IReceiveEndpointConfigurator endpoint, BusOptions options)
+    public static void ConfigureEndpoint(IReceiveEndpointConfigurator endpoint, BusOptions options, string? queueName = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(options);
@@ -155,6 +155,13 @@ public static class PipelineHost
         if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.PrefetchCount = options.PrefetchCount;
+            // Only the pipeline's own queues: a temporary endpoint (a classifier's model announcements) is auto-delete,
+            // which a quorum queue cannot be.
+            if (queueName is not null && !QueueNames.All.Contains(queueName, StringComparer.Ordinal))
+            {
+                return;
+            }
+
             if (options.QueueType == BusQueueType.Quorum)
             {
                 rabbit.SetQuorumQueue();

@@ -263,6 +263,28 @@ public sealed class FetcherTests : BrowserTestBase
     }
 
     [Test]
+    public async Task Fetcher_keeps_the_spacing_a_request_carries_from_the_seed_or_crawl_delay_in_both_render_modes(
+        [Values(RenderMode.Browser, RenderMode.Http)] string mode)
+    {
+        // The configured floor is tiny; the host's own delay (robots.txt Crawl-delay or the seed's rate) rules.
+        const int hostDelayMs = 500;
+        var (handler, publisher) = Handler(o => o.PerHostMinDelayMs = 10);
+        var prefix = mode == RenderMode.Browser ? "/plain/777" : "/plain/888";
+
+        await Task.WhenAll(Enumerable.Range(1, 3).Select(n =>
+            handler.HandleAsync(Request($"{prefix}{n}", renderMode: mode) with { HostDelayMs = hostDelayMs }, publisher)));
+
+        var times = Site.TimesOf(prefix);
+        Assert.That(times, Has.Count.EqualTo(3));
+        for (var i = 1; i < times.Count; i++)
+        {
+            Assert.That(times[i] - times[i - 1], Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(hostDelayMs)), $"gap before request {i + 1}");
+        }
+
+        Assert.That(publisher.Of<PageCaptured>(), Has.Count.EqualTo(3));
+    }
+
+    [Test]
     public async Task Fetcher_gives_up_on_a_refused_connection_after_max_attempts()
     {
         var (handler, publisher) = Handler(o =>
