@@ -1,5 +1,6 @@
 using MassTransit;
 using WildlifeWatch.Contracts.V1;
+using WildlifeWatch.Hosting;
 using WildlifeWatch.Store;
 
 namespace WildlifeWatch.Classifier;
@@ -12,10 +13,11 @@ public sealed class ListingScoringHandler(ModelProvider models, IPipelineStore s
         ArgumentNullException.ThrowIfNull(listing);
         ArgumentNullException.ThrowIfNull(publish);
         var model = await models.GetAsync(ct);
-        var prediction = model.Predict(listing.Title, listing.Description);
+        var prediction = PipelineTelemetry.MeasureScoring(model.Version, () => model.Predict(listing.Title, listing.Description));
+        PipelineTelemetry.RecordScore(prediction.Score, model.Version);
         var now = time.GetUtcNow();
 
-        await store.AddScoreAsync(new Score(listing.ListingId, listing.CrawlId, model.Version, prediction.Score, now), ct);
+        await PipelineTelemetry.StoreWriteAsync("score", () => store.AddScoreAsync(new Score(listing.ListingId, listing.CrawlId, model.Version, prediction.Score, now), ct));
 
         var scored = new ListingScored(
             listing.CorrelationId, listing.CrawlId, listing.ListingId, listing.Url, prediction.Score, model.Version, prediction.SpeciesGroup, now);

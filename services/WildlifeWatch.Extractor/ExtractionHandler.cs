@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Detection;
+using WildlifeWatch.Hosting;
 using WildlifeWatch.Store;
 
 namespace WildlifeWatch.Extractor;
@@ -48,11 +49,11 @@ public sealed class ExtractionHandler
             ?? throw new InvalidOperationException($"HTML artifact {message.HtmlSha256} of capture {message.CaptureId} is not in the store.");
         var pageUrl = Uri.TryCreate(message.FinalUrl, UriKind.Absolute, out var final) ? final : new Uri(message.Url);
 
-        var extracted = _extractor.Extract(Encoding.UTF8.GetString(html), pageUrl);
+        var extracted = PipelineTelemetry.MeasureExtraction(() => _extractor.Extract(Encoding.UTF8.GetString(html), pageUrl));
         if (extracted is null)
         {
             _logger.LogDebug("Capture {CaptureId} ({Url}) is not a listing", message.CaptureId, message.Url);
-            await _store.CompleteExtractionAsync(message.CaptureId, null, ct);
+            await PipelineTelemetry.StoreWriteAsync("extraction", () => _store.CompleteExtractionAsync(message.CaptureId, null, ct));
             return;
         }
 
@@ -67,9 +68,9 @@ public sealed class ExtractionHandler
             extracted.Currency,
             extracted.Seller,
             extracted.ImageUrls,
-            _lexicon.Match(extracted.Title + "\n" + extracted.Description),
+            PipelineTelemetry.LexiconScan(() => _lexicon.Match(extracted.Title + "\n" + extracted.Description)),
             _time.GetUtcNow());
-        await _store.CompleteExtractionAsync(message.CaptureId, listing, ct);
+        await PipelineTelemetry.StoreWriteAsync("listing", () => _store.CompleteExtractionAsync(message.CaptureId, listing, ct));
 
         // On a redelivery the first stored listing is the record; announce exactly that one.
         var stored = await _store.GetListingAsync(listing.Id, ct) ?? listing;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
+using WildlifeWatch.Hosting;
 
 namespace WildlifeWatch.Fetcher;
 
@@ -55,6 +56,7 @@ public sealed class BrowserSession : IAsyncDisposable
                 AcceptDownloads = false,
                 ServiceWorkers = ServiceWorkerPolicy.Block,
             });
+            using var contextInUse = PipelineTelemetry.TrackBrowserContext();
             var page = await context.NewPageAsync();
             page.SetDefaultTimeout(_options.NavigationTimeoutMs);
             page.SetDefaultNavigationTimeout(_options.NavigationTimeoutMs);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using Polly;
 using Polly.Retry;
+using WildlifeWatch.Hosting;
 
 namespace WildlifeWatch.Fetcher;
 
@@ -159,6 +160,7 @@ public sealed class PageCapturer : IPageCapturer
         IResponse? response;
         try
         {
+            using var navigation = PipelineTelemetry.Source.StartActivity("browser.navigate");
             response = await page.GotoAsync(url.AbsoluteUri, new PageGotoOptions
             {
                 WaitUntil = WaitUntilState.Load,
@@ -196,6 +198,7 @@ public sealed class PageCapturer : IPageCapturer
             var html = await page.ContentAsync();
             var text = await page.EvaluateAsync<string?>(VisibleTextScript) ?? string.Empty;
             var links = await page.EvaluateAsync<string[]?>(OutlinksScript) ?? [];
+            using var screenshotSpan = PipelineTelemetry.Source.StartActivity("browser.screenshot");
             var screenshot = await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Type = ScreenshotType.Png });
             var capturedAt = Now();
             return new PageCaptureResult(

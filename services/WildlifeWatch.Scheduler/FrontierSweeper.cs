@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WildlifeWatch.Contracts.V1;
+using WildlifeWatch.Hosting;
 using WildlifeWatch.Scheduler.Crawling;
 using WildlifeWatch.Store;
 
@@ -69,6 +70,7 @@ public sealed class FrontierSweeper(
             var due = sweep.Select(crawlId, await store.GetFrontierAsync(crawlId, ct), time.GetUtcNow());
             foreach (var entry in due)
             {
+                using var journey = PipelineTelemetry.StartPageJourney(entry.CrawlId, entry.Url);
                 await bus.Publish(new FetchRequested(NewId.NextGuid(), entry.CrawlId, entry.SeedId, entry.Url, entry.NormalizedUrl, entry.Depth, time.GetUtcNow()), ct);
             }
 

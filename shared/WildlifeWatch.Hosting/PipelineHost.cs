@@ -28,6 +28,8 @@ public static class PipelineHost
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
+            // The trace and span ids (see AddPipeline) print as a scope: a log line leads to its trace.
+            o.IncludeScopes = true;
         });
         AddPipeline(builder.Services, builder.Configuration, modules);
         return builder;
@@ -60,6 +62,8 @@ public static class PipelineHost
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
         services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.Section)).ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
         services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
 
         // On SIGTERM MassTransit stops taking messages and waits for the ones in flight; the consume token is
@@ -82,7 +86,11 @@ public static class PipelineHost
                 module.ConfigureConsumers(bus);
             }
 
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) => ConfigureEndpoint(endpoint, busOptions));
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                ConfigureEndpoint(endpoint, busOptions);
+                endpoint.UseConsumeFilter(typeof(StageTelemetryFilter<>), context);
+            });
 
             if (busOptions.Transport == BusTransport.RabbitMq && busOptions.RabbitMqUri is { Length: > 0 } uri)
             {
@@ -110,16 +118,7 @@ public static class PipelineHost
             }
         });
 
-        var serviceName = modules.Length == 1 ? $"wtw-{modules[0].Name}" : "wtw-pipeline";
-        var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(serviceName))
-            .WithTracing(t => t.AddSource(PipelineTelemetry.Name, "MassTransit"))
-            .WithMetrics(m => m.AddMeter(PipelineTelemetry.Name, "MassTransit"));
-        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            telemetry.UseOtlpExporter();
-        }
-
+        AddTelemetry(services, configuration, modules);
         return services;
     }
 
@@ -156,6 +155,31 @@ public static class PipelineHost
             {
                 rabbit.Durable = true;
             }
+        }
+    }
+
+    private static void AddTelemetry(IServiceCollection services, IConfiguration configuration, IPipelineModule[] modules)
+    {
+        var settings = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var serviceName = settings.ServiceName ?? (modules.Length == 1 ? $"wtw-{modules[0].Name}" : "wtw-pipeline");
+
+        // Every log line written inside a span carries its trace and span id (console scope, OTLP log record).
+        services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName, serviceVersion: typeof(PipelineHost).Assembly.GetName().Version?.ToString()))
+            .WithTracing(t => t.AddSource(PipelineTelemetry.Name, "MassTransit"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(PipelineTelemetry.Name, "MassTransit");
+                if (settings.Prometheus)
+                {
+                    m.AddPrometheusExporter(o => o.ScrapeEndpointPath = settings.PrometheusPath);
+                }
+            })
+            .WithLogging();
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
         }
     }
 

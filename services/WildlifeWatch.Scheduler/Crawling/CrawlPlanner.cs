@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using WildlifeWatch.Contracts.V1;
+using WildlifeWatch.Hosting;
 using WildlifeWatch.Scheduler.Seeds;
 using WildlifeWatch.Store;
 
@@ -116,7 +117,8 @@ public sealed class CrawlPlanner(
     {
         foreach (var entry in admitted)
         {
-            // Each page starts its own journey: its correlation id follows it to the alert.
+            // Each page starts its own journey: its correlation id and its trace follow it to the alert.
+            using var journey = PipelineTelemetry.StartPageJourney(entry.CrawlId, entry.Url);
             await publisher.Publish(new FetchRequested(NewId.NextGuid(), entry.CrawlId, entry.SeedId, entry.Url, entry.NormalizedUrl, entry.Depth, DateTimeOffset.UtcNow), ct);
         }
     }
