@@ -57,6 +57,12 @@ internal static class Help
                         --queue NAME        one queue (wtw.extractor.page-captured or its _error queue)
                         --requeue           move the messages back to the queue they failed on
                         --max N             at most N messages per queue (default 1000)
+              status    Every pipeline queue: messages, consumers, rates and the size of its _error queue.
+                        --rabbitmq URI      broker (default: RABBITMQ_URI)
+                        --management URL    management API, e.g. http://127.0.0.1:15672/ (default:
+                                            RABBITMQ_MANAGEMENT_URI; without it: passive declares over AMQP)
+                        --watch             refresh as a live table until Ctrl+C
+                        --interval SEC      seconds between refreshes (default 5)
 
             Every setting is also read from appsettings.json and environment variables
             (for example Store__SqlitePath, Fetcher__ExecutablePath, PLAYWRIGHT_CHROMIUM_EXECUTABLE, RABBITMQ_URI).
