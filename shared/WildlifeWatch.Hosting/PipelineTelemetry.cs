@@ -102,6 +102,12 @@ public static partial class PipelineTelemetry
             return "unknown";
         }
 
+        // Non-HTML first: its text names the (successful) HTTP status too.
+        if (reason.Contains("non-HTML", StringComparison.OrdinalIgnoreCase))
+        {
+            return "non_html";
+        }
+
         if (HttpStatus().Match(reason) is { Success: true } status)
         {
             return "http_" + status.Groups[1].Value;
@@ -109,7 +115,6 @@ public static partial class PipelineTelemetry
 
         return reason switch
         {
-            _ when reason.Contains("non-HTML", StringComparison.OrdinalIgnoreCase) => "non_html",
             _ when reason.Contains("timed out", StringComparison.OrdinalIgnoreCase) || reason.Contains("timeout", StringComparison.OrdinalIgnoreCase) => "timeout",
             _ when reason.Contains("NAME_NOT_RESOLVED", StringComparison.OrdinalIgnoreCase) || reason.Contains("DNS", StringComparison.Ordinal) => "dns",
             _ when reason.Contains("CONNECTION", StringComparison.OrdinalIgnoreCase) || reason.Contains("refused", StringComparison.OrdinalIgnoreCase) => "connection",
