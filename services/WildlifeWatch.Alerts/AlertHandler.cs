@@ -1,7 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using WildlifeWatch.Contracts.V1;
-using WildlifeWatch.Hosting;
 using WildlifeWatch.Store;
 
 namespace WildlifeWatch.Alerts;
@@ -12,13 +11,12 @@ public sealed class AlertHandler(IPipelineStore store, AlertDecider decider, IPu
     public async Task<bool> HandleAsync(ListingScored scored, CancellationToken ct)
     {
         var alert = decider.Decide(scored, clock.GetUtcNow());
-        var isNew = await PipelineTelemetry.StoreWriteAsync("alert-decision", () => store.CompleteAlertDecisionAsync(scored.ListingId, scored.ModelVersion, alert, ct));
+        var isNew = await store.CompleteAlertDecisionAsync(scored.ListingId, scored.ModelVersion, alert, ct);
         if (alert is null || !isNew)
         {
             return false;
         }
 
-        PipelineTelemetry.RecordAlert(alert.SpeciesGroup, alert.Severity.ToString());
         var listing = await store.GetListingAsync(scored.ListingId, ct);
         logger.LogInformation("Alert {Severity} {Score:F2} {SpeciesGroup} {Url}", alert.Severity, alert.Score, alert.SpeciesGroup, scored.Url);
         await publisher.Publish(new AlertRaised(

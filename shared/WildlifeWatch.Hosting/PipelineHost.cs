@@ -62,9 +62,9 @@ public static class PipelineHost
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
         services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
-        services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
 
         // On SIGTERM MassTransit stops taking messages and waits for the ones in flight; the consume token is
         // never cancelled early (ConsumerStopTimeout unset), so a page being captured is finished, not half-done.
@@ -80,6 +80,7 @@ public static class PipelineHost
         {
             // MassTransit would report usage to its vendor over the Internet; this system talks only to its own broker.
             bus.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
+            bus.AddPublishObserver<AlertMetricsObserver>();
 
             foreach (var module in modules)
             {
