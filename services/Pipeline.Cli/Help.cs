@@ -90,6 +90,12 @@ internal static class Help
               export-training  The training data (corpus + labels) for data scientists.
                         --format csv|parquet  --output FILE  --data FILE  --no-labels
               Model verbs also take --db PATH (the store) and --models DIR (model cache, default Classifier:ModelDirectory).
+              status    Every pipeline queue: messages, consumers, rates and the size of its _error queue.
+                        --rabbitmq URI      broker (default: RABBITMQ_URI)
+                        --management URL    management API, e.g. http://127.0.0.1:15672/ (default:
+                                            RABBITMQ_MANAGEMENT_URI; without it: passive declares over AMQP)
+                        --watch             refresh as a live table until Ctrl+C
+                        --interval SEC      seconds between refreshes (default 5)
 
             Every setting is also read from appsettings.json and environment variables
             (for example Store__SqlitePath, Fetcher__ExecutablePath, PLAYWRIGHT_CHROMIUM_EXECUTABLE, RABBITMQ_URI).

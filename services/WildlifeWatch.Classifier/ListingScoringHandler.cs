@@ -1,6 +1,7 @@
 using MassTransit;
 using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Detection;
+using WildlifeWatch.Hosting;
 using WildlifeWatch.Store;
 
 namespace WildlifeWatch.Classifier;
@@ -18,10 +19,11 @@ public sealed class ListingScoringHandler(ModelProvider models, IPipelineStore s
         ArgumentNullException.ThrowIfNull(publish);
         var model = await models.GetAsync(ct);
         var shadow = models.Shadow;
-        var prediction = model.Predict(listing.Title, listing.Description);
+        var prediction = PipelineTelemetry.MeasureScoring(model.Version, () => model.Predict(listing.Title, listing.Description));
+        PipelineTelemetry.RecordScore(prediction.Score, model.Version);
         var now = time.GetUtcNow();
 
-        await store.AddScoreAsync(ToScore(listing, model.Version, prediction, now), ct);
+        await PipelineTelemetry.StoreWriteAsync("score", () => store.AddScoreAsync(ToScore(listing, model.Version, prediction, now), ct));
         if (shadow is not null && shadow.Version != model.Version)
         {
             await store.AddShadowScoreAsync(ToScore(listing, shadow.Version, shadow.Predict(listing.Title, listing.Description), now), ct);

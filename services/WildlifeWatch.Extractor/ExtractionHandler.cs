@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Detection;
 using WildlifeWatch.Detection.Contacts;
+using WildlifeWatch.Hosting;
 using WildlifeWatch.Store;
 
 namespace WildlifeWatch.Extractor;
@@ -56,11 +57,11 @@ public sealed class ExtractionHandler
             ?? throw new InvalidOperationException($"HTML artifact {message.HtmlSha256} of capture {message.CaptureId} is not in the store.");
         var pageUrl = Uri.TryCreate(message.FinalUrl, UriKind.Absolute, out var final) ? final : new Uri(message.Url);
 
-        var extracted = _extractor.Extract(Encoding.UTF8.GetString(html), pageUrl);
+        var extracted = PipelineTelemetry.MeasureExtraction(() => _extractor.Extract(Encoding.UTF8.GetString(html), pageUrl));
         if (extracted is null)
         {
             _logger.LogDebug("Capture {CaptureId} ({Url}) is not a listing", message.CaptureId, message.Url);
-            await _store.CompleteExtractionAsync(message.CaptureId, null, ct);
+            await PipelineTelemetry.StoreWriteAsync("extraction", () => _store.CompleteExtractionAsync(message.CaptureId, null, ct));
             return;
         }
 
@@ -75,12 +76,12 @@ public sealed class ExtractionHandler
             extracted.Currency,
             extracted.Seller,
             extracted.ImageUrls,
-            _lexicon.Match(extracted.Title + "\n" + extracted.Description),
+            PipelineTelemetry.LexiconScan(() => _lexicon.Match(extracted.Title + "\n" + extracted.Description)),
             _time.GetUtcNow())
         {
             Country = ListingEnricher.RegionOf(extracted, pageUrl),
         };
-        await _store.CompleteExtractionAsync(message.CaptureId, listing, ct);
+        await PipelineTelemetry.StoreWriteAsync("listing", () => _store.CompleteExtractionAsync(message.CaptureId, listing, ct));
 
         // On a redelivery the first stored listing is the record; announce exactly that one.
         var stored = await _store.GetListingAsync(listing.Id, ct) ?? listing;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
+using WildlifeWatch.Hosting;
 
 namespace WildlifeWatch.Fetcher;
 
@@ -101,7 +102,11 @@ public sealed partial class BrowserPageLoader
         {
             try
             {
-                await page.GotoAsync(target.AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = _options.NavigationTimeoutMs });
+                using (PipelineTelemetry.Source.StartActivity("browser.navigate"))
+                {
+                    await page.GotoAsync(target.AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = _options.NavigationTimeoutMs });
+                }
+
                 break;
             }
             catch (PlaywrightException) when (state.TakeRedirect() is { } next)
@@ -149,6 +154,7 @@ public sealed partial class BrowserPageLoader
             var html = await Bounded(page.ContentAsync(), "reading the rendered DOM");
             var text = await Bounded(page.EvaluateAsync<string?>(VisibleTextScript), "reading the visible text") ?? string.Empty;
             var links = await Bounded(page.EvaluateAsync<string[]?>(OutlinksScript), "reading the links") ?? [];
+            using var screenshotSpan = PipelineTelemetry.Source.StartActivity("browser.screenshot");
             var screenshot = await Bounded(
                 page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Type = ScreenshotType.Png, Timeout = _options.NavigationTimeoutMs }),
                 "taking the screenshot");

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
+using WildlifeWatch.Hosting;
 
 namespace WildlifeWatch.Fetcher;
 
@@ -68,6 +69,7 @@ public sealed class BrowserSession : IAsyncDisposable
             var browser = await GetBrowserAsync(ct);
             pooled = TakeIdle(host, browser) ?? await NewContextAsync(browser, host);
             var page = await pooled.Context.NewPageAsync();
+            using var contextInUse = PipelineTelemetry.TrackBrowserContext();
             page.SetDefaultTimeout(_options.NavigationTimeoutMs);
             page.SetDefaultNavigationTimeout(_options.NavigationTimeoutMs);
             try

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WildlifeWatch.Contracts.V1;
+using WildlifeWatch.Hosting;
 using WildlifeWatch.Store;
 
 namespace WildlifeWatch.Fetcher;
@@ -62,19 +63,26 @@ public sealed class CaptureHandler
         }
 
         PageCaptureResult page;
+        var fetch = PipelineTelemetry.MeasureFetch(request.Url);
         try
         {
             page = await _capturer.CaptureAsync(url, request.RenderMode, request.HostDelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, ct);
+            fetch.Captured();
         }
         catch (FetchException ex)
         {
+            fetch.Failed(ex.Message);
             _logger.LogInformation("Fetch of {Url} failed: {Reason}", request.Url, ex.Message);
             await PublishFailureAsync(request, ex.Message, publisher, ct, ex.Status);
             return;
         }
+        finally
+        {
+            fetch.Dispose();
+        }
 
-        var capture = await StoreAsync(request, captureId, page, ct);
-        if (!await _store.AddCaptureAsync(capture, ct))
+        var capture = await PipelineTelemetry.StoreWriteAsync("capture", () => StoreAsync(request, captureId, page, ct));
+        if (!await PipelineTelemetry.StoreWriteAsync("capture-row", () => _store.AddCaptureAsync(capture, ct)))
         {
             // A concurrent delivery of the same request stored its capture first; that one is the record.
             var winner = await _store.GetCaptureAsync(captureId, ct)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using WildlifeWatch.Hosting;
 
 namespace WildlifeWatch.Fetcher;
 

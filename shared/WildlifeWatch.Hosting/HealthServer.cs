@@ -3,19 +3,27 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using WildlifeWatch.Store;
 
 namespace WildlifeWatch.Hosting;
 
 /// <summary>
 /// Serves <c>/health/live</c> (the process answers) and <c>/health/ready</c> (the checks tagged <c>ready</c>:
-/// MassTransit's bus check and the store) on a small Kestrel of its own, so a service stays a plain Generic Host.
+/// MassTransit's bus check and the store) and the Prometheus scrape endpoint (<c>/metrics</c>) on a small Kestrel of
+/// its own, so a service stays a plain Generic Host.
 /// </summary>
-internal sealed class HealthServer(IOptions<HealthOptions> options, HealthCheckService checks, ILogger<HealthServer> logger) : IHostedService, IAsyncDisposable
+internal sealed class HealthServer(
+    IOptions<HealthOptions> options,
+    IOptions<TelemetryOptions> telemetry,
+    HealthCheckService checks,
+    IServiceProvider services,
+    ILogger<HealthServer> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -47,9 +55,17 @@ internal sealed class HealthServer(IOptions<HealthOptions> options, HealthCheckS
             });
             return Results.Text(body, "application/json", statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         });
+
+        // The meter provider lives in the service's container, not in this small web app's own.
+        if (telemetry.Value.Prometheus && services.GetService<MeterProvider>() is { } meters)
+        {
+            app.MapPrometheusScrapingEndpoint(telemetry.Value.PrometheusPath, meters, null, null);
+        }
+
         await app.StartAsync(cancellationToken);
         _app = app;
-        logger.LogInformation("Health endpoints on http://{Address}:{Port}/health/live and /health/ready", settings.BindAddress, settings.Port);
+        logger.LogInformation("Health endpoints on http://{Address}:{Port}/health/live and /health/ready, metrics on {Metrics}",
+            settings.BindAddress, settings.Port, telemetry.Value.Prometheus ? telemetry.Value.PrometheusPath : "(off)");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -30,6 +30,8 @@ public static class PipelineHost
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
+            // The trace and span ids (see AddPipeline) print as a scope: a log line leads to its trace.
+            o.IncludeScopes = true;
         });
         AddPipeline(builder.Services, builder.Configuration, modules);
         return builder;
@@ -63,6 +65,8 @@ public static class PipelineHost
         services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
         services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
 
         // On SIGTERM MassTransit stops taking messages and waits for the ones in flight; the consume token is
         // never cancelled early (ConsumerStopTimeout unset), so a page being captured is finished, not half-done.
@@ -78,13 +82,18 @@ public static class PipelineHost
         {
             // MassTransit would report usage to its vendor over the Internet; this system talks only to its own broker.
             bus.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
+            bus.AddPublishObserver<AlertMetricsObserver>();
 
             foreach (var module in modules)
             {
                 module.ConfigureConsumers(bus);
             }
 
-            bus.AddConfigureEndpointsCallback((_, name, endpoint) => ConfigureEndpoint(endpoint, busOptions, name));
+            bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
+            {
+                ConfigureEndpoint(endpoint, busOptions, name);
+                endpoint.UseConsumeFilter(typeof(StageTelemetryFilter<>), context);
+            });
 
             if (busOptions.Transport == BusTransport.RabbitMq && busOptions.RabbitMqUri is { Length: > 0 } uri)
             {
@@ -117,16 +126,7 @@ public static class PipelineHost
             }
         });
 
-        var serviceName = modules.Length == 1 ? $"wtw-{modules[0].Name}" : "wtw-pipeline";
-        var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(serviceName))
-            .WithTracing(t => t.AddSource(PipelineTelemetry.Name, "MassTransit"))
-            .WithMetrics(m => m.AddMeter(PipelineTelemetry.Name, "MassTransit"));
-        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            telemetry.UseOtlpExporter();
-        }
-
+        AddTelemetry(services, configuration, modules);
         return services;
     }
 
@@ -170,6 +170,31 @@ public static class PipelineHost
             {
                 rabbit.Durable = true;
             }
+        }
+    }
+
+    private static void AddTelemetry(IServiceCollection services, IConfiguration configuration, IPipelineModule[] modules)
+    {
+        var settings = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var serviceName = settings.ServiceName ?? (modules.Length == 1 ? $"wtw-{modules[0].Name}" : "wtw-pipeline");
+
+        // Every log line written inside a span carries its trace and span id (console scope, OTLP log record).
+        services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName, serviceVersion: typeof(PipelineHost).Assembly.GetName().Version?.ToString()))
+            .WithTracing(t => t.AddSource(PipelineTelemetry.Name, "MassTransit"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(PipelineTelemetry.Name, "MassTransit");
+                if (settings.Prometheus)
+                {
+                    m.AddPrometheusExporter(o => o.ScrapeEndpointPath = settings.PrometheusPath);
+                }
+            })
+            .WithLogging();
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
         }
     }
 

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WildlifeWatch.Contracts.V1;
+using WildlifeWatch.Hosting;
 using WildlifeWatch.Scheduler.Seeds;
 using WildlifeWatch.Store;
 
@@ -234,7 +235,8 @@ public sealed class CrawlPlanner(
         {
             var scope = scopes.GetValueOrDefault(entry.SeedId);
             var delay = scope is null ? null : await HostDelayAsync(scope, new Uri(entry.NormalizedUrl), ct);
-            // Each page starts its own journey: its correlation id follows it to the alert.
+            // Each page starts its own journey: its correlation id and its trace follow it to the alert.
+            using var journey = PipelineTelemetry.StartPageJourney(entry.CrawlId, entry.Url);
             await publisher.Publish(new FetchRequested(NewId.NextGuid(), entry.CrawlId, entry.SeedId, entry.Url, entry.NormalizedUrl, entry.Depth,
                 _time.GetUtcNow(), scope?.Seed.RenderMode, delay is { } d ? (int)Math.Min(int.MaxValue, Math.Ceiling(d.TotalMilliseconds)) : null), ct);
         }

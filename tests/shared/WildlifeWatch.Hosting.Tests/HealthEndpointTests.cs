@@ -1,10 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using MassTransit;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace WildlifeWatch.Hosting.Tests;
@@ -28,7 +24,7 @@ public sealed class HealthEndpointTests
     [Test]
     public async Task Live_and_ready_answer_200_when_the_bus_runs_and_the_store_answers()
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         using var host = Build(port, new Dictionary<string, string?> { ["Bus:Transport"] = "InMemory" });
         await host.StartAsync();
         try
@@ -54,8 +50,8 @@ public sealed class HealthEndpointTests
     [Test]
     public async Task Ready_answers_503_while_the_broker_cannot_be_reached_and_live_still_answers_200()
     {
-        var port = FreePort();
-        var closedBrokerPort = FreePort();
+        var port = Loopback.FreePort();
+        var closedBrokerPort = Loopback.FreePort();
         using var host = Build(port, new Dictionary<string, string?>
         {
             ["Bus:Transport"] = "RabbitMq",
@@ -88,7 +84,7 @@ public sealed class HealthEndpointTests
         settings["Health:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Store:SqlitePath"] = Path.Combine(_directory, "pipeline.db");
         settings["Host:ShutdownTimeout"] = "00:00:05";
-        return PipelineHost.CreateBuilder([], settings, new NoConsumers()).Build();
+        return PipelineHost.CreateBuilder([], settings, new EmptyModule("health-test")).Build();
     }
 
     /// <summary>Polls readiness until it gives <paramref name="expected"/> or 30 s pass, returning the last answer.</summary>
@@ -107,26 +103,6 @@ public sealed class HealthEndpointTests
             }
 
             await Task.Delay(250);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private sealed class NoConsumers : IPipelineModule
-    {
-        public string Name => "health-test";
-
-        public void ConfigureServices(IServiceCollection services, IConfiguration configuration)
-        {
-        }
-
-        public void ConfigureConsumers(IBusRegistrationConfigurator bus)
-        {
         }
     }
 }
