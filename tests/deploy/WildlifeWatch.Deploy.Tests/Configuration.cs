@@ -43,13 +43,9 @@ internal static class Configuration
             .Select(p => $"{t.Section!.GetRawConstantValue()}__{p.Name}"))
         .ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>The queues a stage consumes from, by the <c>wtw.&lt;stage&gt;.</c> prefix of the names in <see cref="QueueNames"/>.</summary>
+    /// <summary>The queues a stage consumes from: the pipeline queues of <see cref="QueueNames.All"/> with its <c>wtw.&lt;stage&gt;.</c> prefix.</summary>
     public static IReadOnlyList<string> QueuesOf(string stage) =>
-        typeof(QueueNames).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-            .Select(f => (string)f.GetRawConstantValue()!)
-            .Where(q => q.StartsWith($"wtw.{stage}.", StringComparison.Ordinal))
-            .ToList();
+        QueueNames.All.Where(q => q.StartsWith($"wtw.{stage}.", StringComparison.Ordinal)).ToList();
 
     public static bool IsKnown(string variable) => Keys.Contains(variable) || EnvironmentOnly.Contains(variable);
 }

@@ -56,6 +56,8 @@ public sealed class EmbeddedTelemetryTests
             ["Classifier:ModelPath"] = Path.Combine(_directory, "model.zip"),
             ["Fetcher:PerHostMinDelayMs"] = "0",
             ["Fetcher:MaxAttempts"] = "1",
+            // The demo is ours and on loopback, which the SSRF guard refuses unless allowed.
+            ["Fetcher:AllowedPrivateNetworks"] = "127.0.0.0/8",
             // Every scored listing raises an alert, so the alert counter has something to count.
             ["Alerts:Threshold"] = "0",
             ["Health:Port"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
