@@ -38,7 +38,7 @@ public sealed class PipelineResilienceTests : DistributedPipelineBase
         await using var acquired = await Broker.AcquireAsync();
         var broker = new { Uri = await IsolateAsync(acquired.Uri) };
         await using var demo = await DemoMarketplaceServer.StartAsync(new DemoMarketplaceOptions { Port = 0 });
-        var part = await DemoPart.ChooseAsync(demo);
+        var part = await DemoPart.ChooseAsync(demo, firstPagesOnly: true);
         await ConfigureAsync(broker.Uri, part, crawlId, FastSweep);
         await DeletePipelineQueuesAsync(broker.Uri);
         await StartAllAsync(broker.Uri);
@@ -72,7 +72,7 @@ public sealed class PipelineResilienceTests : DistributedPipelineBase
         await using var acquired = await Broker.AcquireAsync();
         var broker = new { Uri = await IsolateAsync(acquired.Uri) };
         await using var demo = await DemoMarketplaceServer.StartAsync(new DemoMarketplaceOptions { Port = 0 });
-        var part = await DemoPart.ChooseAsync(demo);
+        var part = await DemoPart.ChooseAsync(demo, firstPagesOnly: true);
         await ConfigureAsync(broker.Uri, part, crawlId, new Dictionary<string, string> { ["Bus__RetryLimit"] = "1" });
         await DeletePipelineQueuesAsync(broker.Uri);
         await StartAllAsync(broker.Uri);
@@ -120,7 +120,7 @@ public sealed class PipelineResilienceTests : DistributedPipelineBase
         await using var acquired = await Broker.AcquireAsync();
         var broker = new { Uri = await IsolateAsync(acquired.Uri) };
         await using var demo = await DemoMarketplaceServer.StartAsync(new DemoMarketplaceOptions { Port = 0 });
-        var part = await DemoPart.ChooseAsync(demo);
+        var part = await DemoPart.ChooseAsync(demo, firstPagesOnly: true);
         await ConfigureAsync(broker.Uri, part, crawlId, FastSweep);
         await DeletePipelineQueuesAsync(broker.Uri);
         await StartAllAsync(broker.Uri);
@@ -154,7 +154,7 @@ public sealed class PipelineResilienceTests : DistributedPipelineBase
         await using var acquired = await Broker.AcquireAsync();
         var broker = new { Uri = await IsolateAsync(acquired.Uri) };
         await using var demo = await DemoMarketplaceServer.StartAsync(new DemoMarketplaceOptions { Port = 0 });
-        var part = await DemoPart.ChooseAsync(demo);
+        var part = await DemoPart.ChooseAsync(demo, firstPagesOnly: true);
         await ConfigureAsync(broker.Uri, part, crawlId, FastSweep);
         await DeletePipelineQueuesAsync(broker.Uri);
         await StartAllAsync(broker.Uri);

@@ -11,7 +11,11 @@ namespace WildlifeWatch.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed partial record DemoPart(IReadOnlyList<string> StartUrls, int MaxDepth, string IncludePatternsJson, IReadOnlyList<GroundTruthEntry> Expected)
 {
-    public static async Task<DemoPart> ChooseAsync(DemoMarketplaceServer demo)
+    /// <param name="firstPagesOnly">
+    /// Only the first page of each category and its listings: about a third of the crawl, for tests whose subject is
+    /// what happens during a crawl rather than its size.
+    /// </param>
+    public static async Task<DemoPart> ChooseAsync(DemoMarketplaceServer demo, bool firstPagesOnly = false)
     {
         using var http = new HttpClient { BaseAddress = demo.BaseUrl };
         var home = await http.GetStringAsync(new Uri("/", UriKind.Relative));
@@ -27,7 +31,7 @@ public sealed partial record DemoPart(IReadOnlyList<string> StartUrls, int MaxDe
             {
                 using var doc = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/category/{Uri.EscapeDataString(slug)}?page={page}", UriKind.Relative)));
                 items.AddRange(doc.RootElement.GetProperty("items").EnumerateArray().Select(i => truth[i.GetProperty("id").GetString()!]));
-                if (page >= doc.RootElement.GetProperty("pageCount").GetInt32())
+                if (firstPagesOnly || page >= doc.RootElement.GetProperty("pageCount").GetInt32())
                 {
                     break;
                 }
@@ -39,12 +43,14 @@ public sealed partial record DemoPart(IReadOnlyList<string> StartUrls, int MaxDe
         var wildlife = candidates.OrderByDescending(c => c.Items.Count(i => i.IsWildlife)).First();
         var decoys = candidates.Where(c => c.Slug != wildlife.Slug).OrderByDescending(c => c.Items.Count(i => i.IsDecoy)).First();
         var chosen = new[] { wildlife, decoys };
-        var patterns = chosen.Select(c => "^" + Regex.Escape("/c/" + Uri.EscapeDataString(c.Slug)) + "(\\?|$)").Append("^/item/").ToArray();
+        // A category's other pages carry a query (?page=2); the first-pages part leaves them out.
+        var categoryEnd = firstPagesOnly ? "$" : "(\\?|$)";
+        var patterns = chosen.Select(c => "^" + Regex.Escape("/c/" + Uri.EscapeDataString(c.Slug)) + categoryEnd).Append("^/item/").ToArray();
 
         // Depth 0 the categories, 1 their other pages and first listings, 2 the listings of the other pages.
         return new DemoPart(
             chosen.Select(c => new Uri(demo.BaseUrl, "c/" + Uri.EscapeDataString(c.Slug)).AbsoluteUri).ToList(),
-            2,
+            firstPagesOnly ? 1 : 2,
             JsonSerializer.Serialize(patterns),
             chosen.SelectMany(c => c.Items).ToList());
     }
