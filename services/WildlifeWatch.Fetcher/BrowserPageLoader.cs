@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
+using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Hosting;
 
 namespace WildlifeWatch.Fetcher;
@@ -26,7 +27,7 @@ public sealed partial class BrowserPageLoader
         () => {
           const out = [];
           for (const a of document.querySelectorAll('a[href]')) {
-            try { out.push(new URL(a.getAttribute('href'), document.baseURI).href); } catch { }
+            try { out.push([new URL(a.getAttribute('href'), document.baseURI).href, (a.innerText || a.textContent || '').trim().slice(0, 200)]); } catch { }
           }
           return out;
         }
@@ -72,12 +73,12 @@ public sealed partial class BrowserPageLoader
         _logger = logger ?? NullLogger<BrowserPageLoader>.Instance;
     }
 
-    public Task<PageCaptureResult> LoadAsync(Uri url, TimeSpan? hostDelay, CancellationToken ct)
+    public Task<PageCaptureResult> LoadAsync(Uri url, TimeSpan? hostDelay, IReadOnlyList<SessionCookie>? cookies, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(url);
         return _browser.WithPageAsync(url.IdnHost, async (page, browserVersion) =>
         {
-            var state = new Navigation();
+            var state = new Navigation(cookies);
             using var requests = CancellationTokenSource.CreateLinkedTokenSource(ct);
             // Taken with the page ready and handed back when the document answers: the host's delay runs from its answer.
             var turn = await _politeness.WaitTurnAsync(url, hostDelay, ct);
@@ -153,7 +154,8 @@ public sealed partial class BrowserPageLoader
             // Playwright's reads take no timeout of their own; a script that spins after load would hold them forever.
             var html = await Bounded(page.ContentAsync(), "reading the rendered DOM");
             var text = await Bounded(page.EvaluateAsync<string?>(VisibleTextScript), "reading the visible text") ?? string.Empty;
-            var links = await Bounded(page.EvaluateAsync<string[]?>(OutlinksScript), "reading the links") ?? [];
+            var anchors = await Bounded(page.EvaluateAsync<string[][]?>(OutlinksScript), "reading the links") ?? [];
+            var (links, anchorTexts) = PageCapturer.NormalizeOutlinks(anchors.Where(a => a.Length == 2).Select(a => (a[0], (string?)a[1])));
             using var screenshotSpan = PipelineTelemetry.Source.StartActivity("browser.screenshot");
             var screenshot = await Bounded(
                 page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Type = ScreenshotType.Png, Timeout = _options.NavigationTimeoutMs }),
@@ -167,7 +169,8 @@ public sealed partial class BrowserPageLoader
 
             return new PageCaptureResult(
                 url, new Uri(page.Url), document.Status, startedAt, Clock.Now(_time), html, text, screenshot,
-                PageCapturer.NormalizeOutlinks(links), browserVersion, _options.UserAgent, 1, RenderMode.Browser, state.Exchanges.ToList(), warnings);
+                links, browserVersion, _options.UserAgent, 1, RenderMode.Browser, state.Exchanges.ToList(), warnings,
+                state.Subresources.ToList(), anchorTexts);
         }
         catch (TimeoutException ex)
         {
@@ -211,7 +214,7 @@ public sealed partial class BrowserPageLoader
                 throw new HostilePageException($"more than {_options.MaxRedirects} redirects (a redirect loop?), the last to {url.GetLeftPart(UriPartial.Path)}");
             }
 
-            var headers = (await request.AllHeadersAsync()).ToList();
+            var headers = SessionCookies.With(await request.AllHeadersAsync(), url, state.Cookies).ToList();
             if (isDocument && !headers.Any(h => h.Key.Equals("sec-fetch-mode", StringComparison.OrdinalIgnoreCase)))
             {
                 // A server tells page loads from script calls by these; the browser adds them only after interception.
@@ -238,6 +241,10 @@ public sealed partial class BrowserPageLoader
             else if (request.ResourceType == "image" && ResponseChecks.ImageSize(exchange.Content) is var (width, height) && width * height > _options.MaxImagePixels)
             {
                 throw new HostilePageException($"{width}x{height} pixels, over the {_options.MaxImagePixels}-pixel limit (a decompression bomb?)");
+            }
+            else if (_options.WarcSubresourceBytes > 0 && !state.KeepSubresource(exchange, _options.WarcSubresourceBytes))
+            {
+                state.Warnings.Enqueue($"not in the WARC (over the {_options.WarcSubresourceBytes}-byte sub-resource budget): {request.ResourceType} {Shorten(request.Url)}");
             }
 
             await route.FulfillAsync(new RouteFulfillOptions
@@ -317,12 +324,29 @@ public sealed partial class BrowserPageLoader
     private static partial Regex NetError();
 
     /// <summary>What the interception saw of one page's navigation.</summary>
-    private sealed class Navigation
+    private sealed class Navigation(IReadOnlyList<SessionCookie>? cookies)
     {
         private FetchException? _failure;
         private Uri? _redirect;
+        private long _subresourceBytes;
+
+        public IReadOnlyList<SessionCookie>? Cookies { get; } = cookies;
 
         public ConcurrentQueue<HttpExchange> Exchanges { get; } = new();
+
+        public ConcurrentQueue<HttpExchange> Subresources { get; } = new();
+
+        /// <summary>Keeps <paramref name="exchange"/> for the WARC while the page's budget lasts.</summary>
+        public bool KeepSubresource(HttpExchange exchange, long budget)
+        {
+            if (Interlocked.Add(ref _subresourceBytes, exchange.Body.Length) > budget)
+            {
+                return false;
+            }
+
+            Subresources.Enqueue(exchange);
+            return true;
+        }
 
         public ConcurrentQueue<string> Warnings { get; } = new();
 

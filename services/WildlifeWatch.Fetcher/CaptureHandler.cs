@@ -66,7 +66,7 @@ public sealed class CaptureHandler
         var fetch = PipelineTelemetry.MeasureFetch(request.Url);
         try
         {
-            page = await _capturer.CaptureAsync(url, request.RenderMode, request.HostDelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, ct);
+            page = await _capturer.CaptureAsync(url, request.RenderMode, request.HostDelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, request.Cookies, ct);
             fetch.Captured();
         }
         catch (FetchException ex)
@@ -93,7 +93,7 @@ public sealed class CaptureHandler
 
         _logger.LogInformation("Captured {Url} as {CaptureId} (HTTP {Status}, {Links} links, {Attempts} attempt(s))",
             request.Url, captureId, page.HttpStatus, page.Outlinks.Count, page.Attempts);
-        await AnnounceAsync(request, capture, page.Outlinks, publisher, ct);
+        await AnnounceAsync(request, capture, page.Outlinks, publisher, ct, page.AnchorTexts);
     }
 
     private async Task<Capture> StoreAsync(FetchRequested request, string captureId, PageCaptureResult page, CancellationToken ct)
@@ -130,7 +130,9 @@ public sealed class CaptureHandler
         return CaptureManifest.ReadOutlinks(manifest);
     }
 
-    private static async Task AnnounceAsync(FetchRequested request, Capture capture, IReadOnlyList<string> outlinks, IPublishEndpoint publisher, CancellationToken ct)
+    private static async Task AnnounceAsync(
+        FetchRequested request, Capture capture, IReadOnlyList<string> outlinks, IPublishEndpoint publisher, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? anchorTexts = null)
     {
         await publisher.Publish(new PageCaptured(
             request.CorrelationId, request.CrawlId, request.SeedId, capture.Id, capture.Url, capture.NormalizedUrl, capture.FinalUrl,
@@ -139,7 +141,8 @@ public sealed class CaptureHandler
 
         // Sent even when empty: the scheduler closes the page's frontier entry on it.
         await publisher.Publish(new LinksDiscovered(
-            request.CorrelationId, request.CrawlId, request.SeedId, request.NormalizedUrl, request.Depth, outlinks), ct);
+            request.CorrelationId, request.CrawlId, request.SeedId, request.NormalizedUrl, request.Depth, outlinks,
+            anchorTexts is { Count: > 0 } ? anchorTexts : null), ct);
     }
 
     private Task PublishFailureAsync(FetchRequested request, string reason, IPublishEndpoint publisher, CancellationToken ct, int? status = null) =>

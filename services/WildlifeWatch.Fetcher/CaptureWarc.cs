@@ -4,7 +4,8 @@ namespace WildlifeWatch.Fetcher;
 
 /// <summary>
 /// The WARC/1.1 evidence of one capture: warcinfo; a request and a response record for every HTTP exchange of the
-/// page document (each redirect hop included), with the response as received; resource records for the screenshot
+/// page document (each redirect hop included) and of every sub-resource the page loaded within the budget, each response
+/// as received; resource records for the screenshot
 /// and the rendered DOM; a metadata record naming the SHA-256 of every artifact the manifest cites.
 /// </summary>
 public static class CaptureWarc
@@ -27,7 +28,7 @@ public static class CaptureWarc
             ("capture-id", captureId)),
             ("WARC-Filename", $"{captureId}.warc.gz"));
 
-        foreach (var exchange in page.Exchanges ?? [])
+        foreach (var exchange in (page.Exchanges ?? []).Concat(page.Subresources ?? []))
         {
             warc.AddExchange(exchange);
         }

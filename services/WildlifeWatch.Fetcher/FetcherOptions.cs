@@ -85,6 +85,13 @@ public sealed class FetcherOptions
     /// <summary>Resource types a page may not load (Playwright names: font, media, image, stylesheet, ...).</summary>
     public string BlockedResourceTypes { get; set; } = "font,media";
 
+    /// <summary>
+    /// Bytes of a page's sub-resources (images, scripts, styles, XHR) kept in its WARC as received, so the evidence
+    /// shows what the browser was served; 0 records the document only. Beyond the budget a warning names what was left out.
+    /// </summary>
+    [Range(0, 1_073_741_824)]
+    public long WarcSubresourceBytes { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>Pages a browser context serves before it is closed and replaced.</summary>
     [Range(1, 100_000)]
     public int ContextMaxPages { get; set; } = 50;

@@ -2,6 +2,7 @@ using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Microsoft.Extensions.Options;
+using WildlifeWatch.Contracts.V1;
 
 namespace WildlifeWatch.Fetcher;
 
@@ -32,7 +33,7 @@ public sealed class HttpPageLoader(GuardedHttpClient http, HostPoliteness polite
     /// <summary>A page fetched plainly, with its parsed document for <c>auto</c> to judge.</summary>
     public sealed record Loaded(PageCaptureResult Result, IDocument Document);
 
-    public async Task<Loaded> LoadAsync(Uri url, TimeSpan? hostDelay, CancellationToken ct)
+    public async Task<Loaded> LoadAsync(Uri url, TimeSpan? hostDelay, IReadOnlyList<SessionCookie>? cookies, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(url);
         var exchanges = new List<HttpExchange>();
@@ -42,7 +43,7 @@ public sealed class HttpPageLoader(GuardedHttpClient http, HostPoliteness polite
         {
             while (true)
             {
-                var exchange = await http.SendAsync(current, headers: DocumentHeaders, answered: turn.Answered, ct: ct);
+                var exchange = await http.SendAsync(current, headers: SessionCookies.With(DocumentHeaders, current, cookies), answered: turn.Answered, ct: ct);
                 exchanges.Add(exchange);
                 if (!exchange.IsRedirect)
                 {
@@ -63,13 +64,14 @@ public sealed class HttpPageLoader(GuardedHttpClient http, HostPoliteness polite
         var (html, note) = ResponseChecks.Decode(document.Content, document.ContentType);
         var parsed = await new HtmlParser().ParseDocumentAsync(html, ct);
         var baseUri = Uri.TryCreate(current, parsed.QuerySelector("base[href]")?.GetAttribute("href"), out var b) ? b : current;
-        var links = parsed.QuerySelectorAll("a[href]")
-            .Select(a => Uri.TryCreate(baseUri, a.GetAttribute("href")!.Trim(), out var link) ? link.AbsoluteUri : null)
-            .OfType<string>();
+        var (links, anchorTexts) = PageCapturer.NormalizeOutlinks(parsed.QuerySelectorAll("a[href]")
+            .Select(a => (Href: Uri.TryCreate(baseUri, a.GetAttribute("href")!.Trim(), out var link) ? link.AbsoluteUri : null, Text: (string?)a.TextContent))
+            .Where(a => a.Href is not null)
+            .Select(a => (a.Href!, a.Text)));
         var text = VisibleText(parsed);
         var result = new PageCaptureResult(
-            url, current, document.Status, startedAt, Clock.Now(_time), html, text, [], PageCapturer.NormalizeOutlinks(links),
-            "none", _options.UserAgent, 1, RenderMode.Http, exchanges, note is null ? [] : [note]);
+            url, current, document.Status, startedAt, Clock.Now(_time), html, text, [], links,
+            "none", _options.UserAgent, 1, RenderMode.Http, exchanges, note is null ? [] : [note], AnchorTexts: anchorTexts);
         return new Loaded(result, parsed);
     }
 

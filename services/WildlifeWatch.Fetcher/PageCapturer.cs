@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Hosting;
 
 namespace WildlifeWatch.Fetcher;
@@ -12,7 +13,8 @@ public interface IPageCapturer
 {
     /// <param name="renderMode"><c>browser</c>, <c>http</c> or <c>auto</c>; null for the configured default.</param>
     /// <param name="hostDelay">Spacing the host asked for (seed rate or robots.txt Crawl-delay); the configured delay is the floor.</param>
-    Task<PageCaptureResult> CaptureAsync(Uri url, string? renderMode = null, TimeSpan? hostDelay = null, CancellationToken ct = default);
+    /// <param name="cookies">The seed's session cookies; each request sends those whose domain and path match it.</param>
+    Task<PageCaptureResult> CaptureAsync(Uri url, string? renderMode = null, TimeSpan? hostDelay = null, IReadOnlyList<SessionCookie>? cookies = null, CancellationToken ct = default);
 }
 
 /// <summary>
@@ -52,7 +54,7 @@ public sealed class PageCapturer : IPageCapturer
         _retry = BuildRetry();
     }
 
-    public async Task<PageCaptureResult> CaptureAsync(Uri url, string? renderMode = null, TimeSpan? hostDelay = null, CancellationToken ct = default)
+    public async Task<PageCaptureResult> CaptureAsync(Uri url, string? renderMode = null, TimeSpan? hostDelay = null, IReadOnlyList<SessionCookie>? cookies = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(url);
         if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
@@ -67,7 +69,7 @@ public sealed class PageCapturer : IPageCapturer
             return await _retry.ExecuteAsync(async token =>
             {
                 attempts++;
-                var result = await _breakers.ExecuteAsync(url, t => new ValueTask<PageCaptureResult>(AttemptAsync(url, mode, hostDelay, t)), token);
+                var result = await _breakers.ExecuteAsync(url, t => new ValueTask<PageCaptureResult>(AttemptAsync(url, mode, hostDelay, cookies, t)), token);
                 return result with { Attempts = attempts };
             }, ct);
         }
@@ -77,14 +79,14 @@ public sealed class PageCapturer : IPageCapturer
         }
     }
 
-    private async Task<PageCaptureResult> AttemptAsync(Uri url, string mode, TimeSpan? hostDelay, CancellationToken ct)
+    private async Task<PageCaptureResult> AttemptAsync(Uri url, string mode, TimeSpan? hostDelay, IReadOnlyList<SessionCookie>? cookies, CancellationToken ct)
     {
         if (mode == RenderMode.Browser || (mode == RenderMode.Auto && _decisions.SkipHttp(url)))
         {
-            return await _browser.LoadAsync(url, hostDelay, ct);
+            return await _browser.LoadAsync(url, hostDelay, cookies, ct);
         }
 
-        var plain = await _http.LoadAsync(url, hostDelay, ct);
+        var plain = await _http.LoadAsync(url, hostDelay, cookies, ct);
         if (mode == RenderMode.Http)
         {
             return plain.Result;
@@ -98,7 +100,7 @@ public sealed class PageCapturer : IPageCapturer
         }
 
         _logger.LogDebug("{Url} needs scripts for its content; rendering it in the browser", url);
-        return await _browser.LoadAsync(url, hostDelay, ct);
+        return await _browser.LoadAsync(url, hostDelay, cookies, ct);
     }
 
     private ResiliencePipeline BuildRetry()
@@ -133,11 +135,18 @@ public sealed class PageCapturer : IPageCapturer
     }
 
     /// <summary>Absolute http(s) links without fragments, distinct, in document order.</summary>
-    internal static IReadOnlyList<string> NormalizeOutlinks(IEnumerable<string> hrefs)
+    internal static IReadOnlyList<string> NormalizeOutlinks(IEnumerable<string> hrefs) =>
+        NormalizeOutlinks(hrefs.Select(h => (h, (string?)null))).Links;
+
+    /// <summary>
+    /// The links as <see cref="NormalizeOutlinks(IEnumerable{string})"/> gives them, with the text of each link's
+    /// anchors: whitespace collapsed, distinct texts joined, at most <see cref="MaxAnchorText"/> characters.
+    /// </summary>
+    internal static (IReadOnlyList<string> Links, IReadOnlyDictionary<string, string> AnchorTexts) NormalizeOutlinks(IEnumerable<(string Href, string? Text)> anchors)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         var result = new List<string>();
-        foreach (var href in hrefs)
+        foreach (var (href, text) in anchors)
         {
             if (!Uri.TryCreate(href, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
@@ -145,12 +154,23 @@ public sealed class PageCapturer : IPageCapturer
             }
 
             var link = uri.GetLeftPart(UriPartial.Query);
-            if (seen.Add(link))
+            var seen = texts.TryGetValue(link, out var known);
+            if (!seen)
             {
                 result.Add(link);
             }
+
+            var words = string.Join(' ', (text ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            if (words.Length > 0 && (known is null || (known.Length < MaxAnchorText && !known.Contains(words, StringComparison.Ordinal))))
+            {
+                known = string.IsNullOrEmpty(known) ? words : known + " | " + words;
+            }
+
+            texts[link] = known is { Length: > MaxAnchorText } ? known[..MaxAnchorText] : known ?? string.Empty;
         }
 
-        return result;
+        return (result, texts.Where(t => t.Value.Length > 0).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal));
     }
+
+    internal const int MaxAnchorText = 200;
 }

@@ -13,9 +13,9 @@ public sealed record EvidenceReport(int CapturesChecked, int ArtifactsChecked, I
 }
 
 /// <summary>
-/// Re-hashes every stored artifact of a crawl's captures and checks that each capture's manifest names
-/// the same hashes as the capture row: a changed byte anywhere shows up as a problem. A capture that retention
-/// purged keeps only its manifest, so only the manifest is checked for it.
+/// Re-hashes every stored artifact of a crawl's captures (the WARC included, record by record) and checks that each
+/// capture's manifest names the same hashes as the capture row: a changed byte anywhere shows up as a problem. A
+/// capture that retention purged keeps only its manifest, so only the manifest is checked for it.
 /// </summary>
 public sealed class EvidenceVerifier(IPipelineStore store)
 {
@@ -50,6 +50,11 @@ public sealed class EvidenceVerifier(IPipelineStore store)
                 else if (name == "manifest")
                 {
                     problems.AddRange(CheckManifest(capture, content));
+                    if (capture.PurgedAt is null && WarcOf(content) is { } warcSha)
+                    {
+                        artifacts++;
+                        problems.AddRange(await CheckWarcAsync(capture, warcSha, ct));
+                    }
                 }
             }
 
@@ -57,6 +62,59 @@ public sealed class EvidenceVerifier(IPipelineStore store)
         }
 
         return new EvidenceReport(captures.Count, artifacts, problems) { CapturesPurged = purged };
+    }
+
+    /// <summary>The WARC's SHA-256 as the manifest cites it; null for a manifest from before the fetcher wrote WARCs.</summary>
+    private static string? WarcOf(byte[] manifest)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(manifest);
+            return doc.RootElement.TryGetProperty("artifacts", out var artifacts) && artifacts.TryGetProperty("warc", out var warc)
+                && warc.TryGetProperty("sha256", out var sha) ? sha.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Re-hashes the WARC, checks every record's digests, and checks that its screenshot and rendered-DOM records are
+    /// the capture's own artifacts.
+    /// </summary>
+    private async Task<IEnumerable<EvidenceProblem>> CheckWarcAsync(Capture capture, string sha, CancellationToken ct)
+    {
+        var warc = await store.GetArtifactAsync(sha, ct);
+        if (warc is null)
+        {
+            return [new EvidenceProblem(capture.Id, capture.Url, "warc", $"artifact {sha} is missing")];
+        }
+
+        if (Hashing.Sha256Hex(warc) is var actual && actual != sha)
+        {
+            return [new EvidenceProblem(capture.Id, capture.Url, "warc", $"stored as {sha} but its content hashes to {actual}")];
+        }
+
+        var problems = WarcVerifier.Verify(warc).Select(p => new EvidenceProblem(capture.Id, capture.Url, "warc", p)).ToList();
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+
+        foreach (var record in WarcReader.Read(warc).Where(r => r.Type == "resource"))
+        {
+            var target = record["WARC-Target-URI"] ?? string.Empty;
+            var expected = target.StartsWith("urn:wtw:screenshot:", StringComparison.Ordinal) ? capture.ScreenshotSha256
+                : target.StartsWith("urn:wtw:rendered-dom:", StringComparison.Ordinal) ? capture.HtmlSha256
+                : null;
+            if (expected is not null && Hashing.Sha256Hex(record.Block) != expected)
+            {
+                problems.Add(new EvidenceProblem(capture.Id, capture.Url, "warc", $"its {target.Split(':')[2]} record is not the capture's artifact {expected}"));
+            }
+        }
+
+        return problems;
     }
 
     private static IEnumerable<EvidenceProblem> CheckManifest(Capture capture, byte[] manifest)

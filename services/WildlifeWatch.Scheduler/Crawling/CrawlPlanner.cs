@@ -95,7 +95,7 @@ public sealed class CrawlPlanner(
                 var normalized = normalizer.Normalize(link, source);
                 if (normalized is not null && seen.Add(normalized.AbsoluteUri) && await IsAdmissibleAsync(scope, normalized, depth, ct))
                 {
-                    entries.Add(Entry(message.CrawlId, scope, normalized, link, depth, scorer.Score(normalized, depth, scope)));
+                    entries.Add(Entry(message.CrawlId, scope, normalized, link, depth, scorer.Score(normalized, depth, scope, message.AnchorTexts?.GetValueOrDefault(link))));
                 }
             }
         }
@@ -238,7 +238,8 @@ public sealed class CrawlPlanner(
             // Each page starts its own journey: its correlation id and its trace follow it to the alert.
             using var journey = PipelineTelemetry.StartPageJourney(entry.CrawlId, entry.Url);
             await publisher.Publish(new FetchRequested(NewId.NextGuid(), entry.CrawlId, entry.SeedId, entry.Url, entry.NormalizedUrl, entry.Depth,
-                _time.GetUtcNow(), scope?.Seed.RenderMode, delay is { } d ? (int)Math.Min(int.MaxValue, Math.Ceiling(d.TotalMilliseconds)) : null), ct);
+                _time.GetUtcNow(), scope?.Seed.RenderMode, delay is { } d ? (int)Math.Min(int.MaxValue, Math.Ceiling(d.TotalMilliseconds)) : null,
+                scope?.Seed.CookiesFor(new Uri(entry.NormalizedUrl))), ct);
         }
     }
 

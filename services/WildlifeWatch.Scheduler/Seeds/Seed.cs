@@ -1,3 +1,5 @@
+using WildlifeWatch.Contracts.V1;
+
 namespace WildlifeWatch.Scheduler.Seeds;
 
 /// <summary>One site to watch: where to start, what is in scope, how deep to go, how to fetch and how often to come back.</summary>
@@ -52,6 +54,22 @@ public sealed class Seed
 
     /// <summary>Login-free session cookies a site needs to show its listings (a region or age gate, a consent choice).</summary>
     public List<SeedCookie> Cookies { get; set; } = [];
+
+    /// <summary>
+    /// The cookies the fetcher sends with a request for <paramref name="url"/>; a cookie without a domain belongs to
+    /// the hosts of the seed, so it goes to the URL's own host. Null when the seed has none.
+    /// </summary>
+    public IReadOnlyList<SessionCookie>? CookiesFor(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (Cookies.Count == 0)
+        {
+            return null;
+        }
+
+        return Cookies.Select(c => new SessionCookie(c.Name, c.Value, string.IsNullOrWhiteSpace(c.Domain) ? url.IdnHost : c.Domain.Trim().TrimStart('.'), string.IsNullOrEmpty(c.Path) ? "/" : c.Path))
+            .ToList();
+    }
 
     /// <summary>The start URLs followed by every search template expanded over <paramref name="sharedKeywords"/> and the seed's own keywords.</summary>
     public IReadOnlyList<string> ExpandStartUrls(IReadOnlyDictionary<string, List<string>>? sharedKeywords = null)

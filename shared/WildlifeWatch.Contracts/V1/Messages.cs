@@ -12,7 +12,8 @@ public interface IPipelineMessage
 /// <summary>
 /// The scheduler admitted a URL to the frontier and asks a fetcher to capture it. <c>RenderMode</c> is the seed's
 /// (<c>browser</c>, <c>http</c>, <c>auto</c>; null: the fetcher's default); <c>HostDelayMs</c> is the spacing the host
-/// asked for (the seed's rate or robots.txt Crawl-delay, the larger; null: the fetcher's default).
+/// asked for (the seed's rate or robots.txt Crawl-delay, the larger; null: the fetcher's default); <c>Cookies</c> are the
+/// seed's login-free session cookies for the URL's host (a region, age or consent choice the site needs).
 /// </summary>
 public sealed record FetchRequested(
     Guid CorrelationId,
@@ -23,7 +24,11 @@ public sealed record FetchRequested(
     int Depth,
     DateTimeOffset RequestedAt,
     string? RenderMode = null,
-    int? HostDelayMs = null) : IPipelineMessage;
+    int? HostDelayMs = null,
+    IReadOnlyList<SessionCookie>? Cookies = null) : IPipelineMessage;
+
+/// <summary>A cookie sent to <c>Domain</c> (and its subdomains) on paths under <c>Path</c>.</summary>
+public sealed record SessionCookie(string Name, string Value, string Domain, string Path = "/");
 
 /// <summary>A fetcher captured a page; the artifacts are in the store, addressed by their SHA-256.</summary>
 public sealed record PageCaptured(
@@ -43,14 +48,18 @@ public sealed record PageCaptured(
     string ScreenshotSha256,
     string ManifestSha256) : IPipelineMessage;
 
-/// <summary>The links a captured page points to, for the scheduler to admit within the seed's scope.</summary>
+/// <summary>
+/// The links a captured page points to, for the scheduler to admit within the seed's scope. <c>AnchorTexts</c> maps a
+/// link to the text of its anchors, which the scheduler scores to focus the crawl (absent for a re-announced capture).
+/// </summary>
 public sealed record LinksDiscovered(
     Guid CorrelationId,
     string CrawlId,
     string SeedId,
     string SourceNormalizedUrl,
     int SourceDepth,
-    IReadOnlyList<string> Links) : IPipelineMessage;
+    IReadOnlyList<string> Links,
+    IReadOnlyDictionary<string, string>? AnchorTexts = null) : IPipelineMessage;
 
 /// <summary>A fetch ended without a capture; the frontier entry is closed with the reason (and the HTTP status of a 4xx/5xx answer).</summary>
 public sealed record FetchFailed(

@@ -19,6 +19,7 @@ public sealed class FixtureSite : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(string Path, DateTimeOffset At)> _requests = new();
     private readonly ConcurrentDictionary<string, int> _flakyCounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Path, string? Cookie)> _cookies = new();
 
     private FixtureSite(WebApplication app) => _app = app;
 
@@ -49,6 +50,9 @@ public sealed class FixtureSite : IAsyncDisposable
     public IReadOnlyList<DateTimeOffset> TimesOf(string pathPrefix) =>
         _requests.Where(r => r.Path.StartsWith(pathPrefix, StringComparison.Ordinal)).Select(r => r.At).Order().ToList();
 
+    /// <summary>The Cookie header of each request for <paramref name="path"/>, null where none was sent.</summary>
+    public IReadOnlyList<string?> CookiesOf(string path) => _cookies.Where(c => c.Path == path).Select(c => c.Cookie).ToList();
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -60,6 +64,7 @@ public sealed class FixtureSite : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             _requests.Enqueue((context.Request.Path.Value ?? "/", DateTimeOffset.UtcNow));
+            _cookies.Enqueue((context.Request.Path.Value ?? "/", context.Request.Headers.Cookie.Count == 0 ? null : context.Request.Headers.Cookie.ToString()));
             await next(context);
         });
 
@@ -93,6 +98,21 @@ public sealed class FixtureSite : IAsyncDisposable
             title = "Listing 17",
             parts = ScriptRenderedPhrase.Split(' '),
         }));
+
+        // Shows its listing only to a visitor who chose a region, as sites with a region gate do.
+        app.MapGet("/region-gate/{id}", (HttpContext context, string id) => context.Request.Cookies["region"] == "eu"
+            ? Html($"<html><body><h1>{CookieGatedPhrase}</h1><img src='/gate-pixel/{id}.png'></body></html>")
+            : Html("<html><body><h1>Choose your region</h1></body></html>"));
+        app.MapGet("/gate-pixel/{name}", () => Results.Bytes(PngHeader(2, 2), "image/png"));
+        app.MapGet("/anchors", () => Html(
+            """
+            <html><body><h1>Category</h1>
+            <a href="/item/1">Carved   <b>ivory</b> bangle</a>
+            <a href="/item/1">antique</a>
+            <a href="/help">Help</a>
+            <a href="/item/2"><img src="/small.png" alt=""></a>
+            </body></html>
+            """));
 
         app.MapGet("/flaky", (HttpContext context) =>
         {
@@ -180,6 +200,8 @@ public sealed class FixtureSite : IAsyncDisposable
             string.Concat(Enumerable.Repeat("<p>Hand carved figure of a fisherman, signed on the base, from an estate collection. </p>", 6)) +
             "<a href='/plain/1'>next</a></body></html>"));
     }
+
+    public const string CookieGatedPhrase = "Rhino horn bowl, region-gated listing";
 
     public const long HugePageBytes = 50L * 1024 * 1024;
 

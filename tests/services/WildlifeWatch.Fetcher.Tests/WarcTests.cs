@@ -17,8 +17,9 @@ public sealed class WarcCaptureTests : BrowserTestBase
     {
         var (records, captured, _) = await CaptureWarcAsync("/js-listing", mode);
 
+        // In the browser the page's script call to /api/listing/17 is a sub-resource exchange of its own.
         var expected = mode == RenderMode.Browser
-            ? new[] { "warcinfo", "response", "request", "resource", "resource", "metadata" }
+            ? new[] { "warcinfo", "response", "request", "response", "request", "resource", "resource", "metadata" }
             : ["warcinfo", "response", "request", "resource", "metadata"];
         Assert.That(records.Select(r => r.Type), Is.EqualTo(expected));
         foreach (var record in records)
@@ -32,8 +33,8 @@ public sealed class WarcCaptureTests : BrowserTestBase
             });
         }
 
-        var response = records.Single(r => r.Type == "response");
-        var request = records.Single(r => r.Type == "request");
+        var response = records.First(r => r.Type == "response");
+        var request = records.First(r => r.Type == "request");
         var metadata = Encoding.UTF8.GetString(records.Single(r => r.Type == "metadata").Block);
         Assert.Multiple(() =>
         {
@@ -117,7 +118,7 @@ public sealed class WarcTests
     [TestCase("foob", "MZXW6YQ=")]
     [TestCase("foobar", "MZXW6YTBOI======")]
     public void Base32_follows_rfc_4648(string input, string expected) =>
-        Assert.That(WarcWriter.Base32(Encoding.ASCII.GetBytes(input)), Is.EqualTo(expected));
+        Assert.That(WarcDigest.Base32(Encoding.ASCII.GetBytes(input)), Is.EqualTo(expected));
 
     [Test]
     public void Digests_are_sha256_in_base32()

@@ -327,6 +327,61 @@ public abstract class PipelineStoreContractTests
         Assert.That(report.Problems.Select(p => (p.CaptureId, p.Artifact)), Is.EqualTo(new[] { (capture.Id, "manifest") }));
     }
 
+    [Test]
+    public async Task The_warc_a_manifest_cites_is_rehashed_and_a_flipped_byte_in_it_is_reported()
+    {
+        var capture = await NewCaptureAsync("c1", "cap1", "http://a/");
+        var (withWarc, warcSha) = await WithWarcAsync(capture, screenshotOfRecord: null, blockDigestOverride: null);
+        await _store.AddCaptureAsync(withWarc);
+
+        var intact = await new EvidenceVerifier(_store).VerifyAsync("c1");
+        await FlipStoredByteAsync(warcSha, 40);
+        var tampered = await new EvidenceVerifier(_store).VerifyAsync("c1");
+
+        Assert.That((intact.ArtifactsChecked, intact.IsIntact), Is.EqualTo((5, true)), string.Join("; ", intact.Problems));
+        Assert.That(tampered.Problems.Select(p => p.Artifact), Is.EqualTo(new[] { "warc" }));
+        Assert.That(tampered.Problems.Single().Problem, Does.Contain("hashes to"));
+    }
+
+    [Test]
+    public async Task A_warc_record_whose_block_digest_does_not_match_its_bytes_is_reported()
+    {
+        var capture = await NewCaptureAsync("c1", "cap1", "http://a/");
+        var (withWarc, _) = await WithWarcAsync(capture, screenshotOfRecord: null, blockDigestOverride: "sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA====");
+        await _store.AddCaptureAsync(withWarc);
+
+        var report = await new EvidenceVerifier(_store).VerifyAsync("c1");
+
+        Assert.That(report.Problems.Select(p => (p.Artifact, p.Problem.Contains("block digest", StringComparison.Ordinal))), Is.EqualTo(new[] { ("warc", true) }));
+    }
+
+    [Test]
+    public async Task A_warc_whose_screenshot_record_is_not_the_capture_screenshot_is_reported()
+    {
+        var capture = await NewCaptureAsync("c1", "cap1", "http://a/");
+        var (withWarc, _) = await WithWarcAsync(capture, screenshotOfRecord: [1, 2, 3], blockDigestOverride: null);
+        await _store.AddCaptureAsync(withWarc);
+
+        var report = await new EvidenceVerifier(_store).VerifyAsync("c1");
+
+        Assert.That(report.Problems.Select(p => p.Artifact), Is.EqualTo(new[] { "warc" }));
+        Assert.That(report.Problems.Single().Problem, Does.Contain("screenshot record is not the capture's artifact"));
+    }
+
+    /// <summary>Gives <paramref name="capture"/> a plain WARC with its screenshot as a resource record, cited by a new manifest.</summary>
+    private async Task<(Capture Capture, string WarcSha)> WithWarcAsync(Capture capture, byte[]? screenshotOfRecord, string? blockDigestOverride)
+    {
+        var shot = screenshotOfRecord ?? (await _store.GetArtifactAsync(capture.ScreenshotSha256))!;
+        var header = "WARC/1.1\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n" +
+            $"WARC-Date: 2026-01-01T00:00:00.000000Z\r\nWARC-Target-URI: urn:wtw:screenshot:{capture.Url}\r\nContent-Type: image/png\r\n" +
+            $"WARC-Block-Digest: {blockDigestOverride ?? WarcDigest.Sha256(shot)}\r\nContent-Length: {shot.Length}\r\n\r\n";
+        var warc = Encoding.ASCII.GetBytes(header).Concat(shot).Concat("\r\n\r\n"u8.ToArray()).ToArray();
+        var warcSha = await _store.PutArtifactAsync(warc, "application/warc");
+        var manifest = await _store.PutArtifactAsync(Encoding.UTF8.GetBytes(
+            $"{{\"artifacts\":{{\"warc\":{{\"sha256\":\"{warcSha}\"}}}},\"h\":\"{capture.HtmlSha256}\",\"s\":\"{capture.ScreenshotSha256}\",\"t\":\"{capture.TextSha256}\"}}"), "application/json");
+        return (capture with { ManifestSha256 = manifest }, warcSha);
+    }
+
     // ---- Listings and scores
 
     [Test]

@@ -85,6 +85,48 @@ public sealed class CrawlPlannerSiteTests : LoopbackSiteTests
     }
 
     [Test]
+    public async Task Links_whose_urls_say_nothing_are_released_by_the_wildlife_words_of_their_anchors()
+    {
+        await using var harness = await PlannerHarness.StartAsync(Http, o => o.MaxInFlightPerCrawl = 1);
+        await harness.Planner.StartAsync("c1", Seeds(new Seed { Id = "s", StartUrls = [Site.Url("/")] }), CancellationToken.None);
+
+        await harness.Planner.TakeLinksAsync(Links(Site.Url("/"), 0, "/p/88213", "/p/88214", "/p/88215") with
+        {
+            AnchorTexts = new Dictionary<string, string> { ["/p/88213"] = "Lámpara de latón antigua", ["/p/88214"] = "Cuerno de rinoceronte tallado" },
+        }, CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+        {
+            var last = harness.Requested()[^1];
+            await harness.Planner.RecordFailureAsync(new FetchFailed(Guid.NewGuid(), "c1", "s", last.Url, last.NormalizedUrl, "test", DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+
+        var order = harness.Requested().Skip(1).Select(r => new Uri(r.NormalizedUrl).AbsolutePath).ToList();
+        Assert.That(order, Has.Count.EqualTo(3));
+        Assert.That(order[0], Is.EqualTo("/p/88214"), "the carved rhino horn first");
+    }
+
+    [Test]
+    public async Task Seed_cookies_travel_with_each_request_bound_to_their_domain()
+    {
+        await using var harness = await PlannerHarness.StartAsync(Http);
+        var seed = new Seed
+        {
+            Id = "s",
+            StartUrls = [Site.Url("/")],
+            Cookies = [new SeedCookie { Name = "region", Value = "eu" }, new SeedCookie { Name = "consent", Value = "yes", Domain = ".shop.example", Path = "/c" }],
+        };
+
+        await harness.Planner.StartAsync("c1", Seeds(seed), CancellationToken.None);
+        await harness.Planner.TakeLinksAsync(Links(Site.Url("/"), 0, "/item/1"), CancellationToken.None);
+
+        var host = new Uri(Site.Url("/")).Host;
+        Assert.That(harness.Requested().Select(r => r.Cookies), Has.All.EqualTo(new[]
+        {
+            new SessionCookie("region", "eu", host), new SessionCookie("consent", "yes", "shop.example", "/c"),
+        }));
+    }
+
+    [Test]
     public async Task A_page_whose_content_was_captured_under_another_url_is_closed_without_following_its_links()
     {
         await using var harness = await PlannerHarness.StartAsync(Http);
