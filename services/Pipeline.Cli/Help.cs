@@ -65,6 +65,14 @@ internal static class Help
                         --platform HOST     one platform (host, with :port when not the default)
                         --removed-only      only the listings found removed
                         --db PATH           SQLite file (default: the store of Store:Provider)
+              takedown  Takedown report of one platform: every alerted listing with its platform id, taxa, CITES
+                        appendix, capture time, evidence hashes (screenshot, WARC, manifest), alert severity and
+                        score, and status live/removed with removal time and time to removal; audited.
+                        --platform HOST     the platform (host, with :port when not the default)
+                        --format csv|json   default csv (RFC 4180; formula-like cells are defused)
+                        --out FILE          write to FILE (default stdout)
+                        --since DATE        only alerts raised on or after DATE (e.g. 2026-11-01)
+                        --db PATH           SQLite file (default: the store of Store:Provider)
               errors    List the messages in the pipeline's RabbitMQ _error queues (type, exception, time)
                         without consuming them.
                         --rabbitmq URI      broker (default: RABBITMQ_URI)

@@ -75,6 +75,11 @@ internal static class AlertsCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{alert.RaisedAt:u}  {alert.Severity,-8} {alert.SpeciesGroup,-14} {alert.Country ?? "–",-3} {alert.Platform,-22} {alert.Score:0.000}  {alert.AlertId}  {alert.Url}  {alert.Title}"));
                 return Task.CompletedTask;
+            }, update =>
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{update.UpdatedAt:u}  {update.Severity,-8} {update.SpeciesGroup,-14} {update.Country ?? "–",-3} {update.Platform,-22} {update.Score:0.000}  {update.AlertId}  updated (was {update.PreviousScore:0.000} {update.PreviousModelVersion}, now {update.ModelVersion})  {update.Url}"));
+                return Task.CompletedTask;
             }, max, idle, ct);
             Console.WriteLine($"{taken} alert(s) received.");
         }
