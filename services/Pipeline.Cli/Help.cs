@@ -73,6 +73,13 @@ internal static class Help
                         --out FILE          write to FILE (default stdout)
                         --since DATE        only alerts raised on or after DATE (e.g. 2026-11-01)
                         --db PATH           SQLite file (default: the store of Store:Provider)
+              provenance declare  Record an owner's specimen provenance declaration (validated; audited).
+                        --owner NAME  --contact EMAIL|PHONE  --specimen TEXT  --taxon NAME
+                        --method captive-bred|pre-convention|inherited|purchased|imported-with-permit|other
+                        --acquired YYYY-MM-DD  --country CC (ISO 3166-1)  --permit NUMBER (e.g. FR/2024/000123)
+                        --listing ID[,ID]   listings the specimen is offered in
+              provenance list  The declarations of a listing (or all); audited.
+                        --listing ID  --json  --db PATH
               errors    List the messages in the pipeline's RabbitMQ _error queues (type, exception, time)
                         without consuming them.
                         --rabbitmq URI      broker (default: RABBITMQ_URI)

@@ -16,6 +16,8 @@ var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     [AlertsCommand.SubscribeVerb] = AlertsCommand.Options,
     ["removals"] = RemovalsCommand.Options,
     ["takedown"] = TakedownCommand.Options,
+    [ProvenanceCommand.DeclareVerb] = ProvenanceCommand.DeclareOptions,
+    [ProvenanceCommand.ListVerb] = ProvenanceCommand.ListOptions,
     ["classify"] = ClassifyCommand.Options,
     ["train"] = TrainCommand.Options,
     ["evaluate"] = EvaluateCommand.Options,
@@ -33,7 +35,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    var line = CommandLine.Parse(PublishCommand.WithVersionOption(AlertsCommand.Normalize(args)), verbs);
+    var line = CommandLine.Parse(PublishCommand.WithVersionOption(ProvenanceCommand.Normalize(AlertsCommand.Normalize(args))), verbs);
     return line.Verb switch
     {
         "run" => await RunCommand.ExecuteAsync(line, cancel.Token),
@@ -48,6 +50,8 @@ try
         AlertsCommand.SubscribeVerb => await AlertsCommand.SubscribeAsync(line, cancel.Token),
         "removals" => await RemovalsCommand.ExecuteAsync(line, cancel.Token),
         "takedown" => await TakedownCommand.ExecuteAsync(line, cancel.Token),
+        ProvenanceCommand.DeclareVerb => await ProvenanceCommand.DeclareAsync(line, cancel.Token),
+        ProvenanceCommand.ListVerb => await ProvenanceCommand.ListAsync(line, cancel.Token),
         "classify" => await ClassifyCommand.ExecuteAsync(line, cancel.Token),
         "train" => await TrainCommand.ExecuteAsync(line, cancel.Token),
         "evaluate" => await EvaluateCommand.ExecuteAsync(line, cancel.Token),
