@@ -60,6 +60,13 @@ internal static class Help
                         --max N             stop after N alerts   --idle-seconds S  stop after S s without one
                         --no-tail           only create the subscription
                         --rabbitmq URI      broker (default: RABBITMQ_URI)
+                        --db PATH           also save it in this store (default: the store of Store:Provider,
+                                            when there is one) for the daily digest and e-mail
+              alerts digest  The digest of each stored subscription for one UTC day: counts by severity and
+                        species and the top listings (the Alerts service sends it daily at Alerts__Digest__At).
+                        --date YYYY-MM-DD   the day (default yesterday)
+                        --send              e-mail each non-empty digest to its recipients (Alerts__Smtp__*), once
+                        --db PATH           SQLite file (default: the store of Store:Provider)
               removals  Time to removal of watched listings per platform: first seen, first alert, removal time
                         and reason (404/410, "item removed" text, redirect to search or home); audited.
                         --platform HOST     one platform (host, with :port when not the default)

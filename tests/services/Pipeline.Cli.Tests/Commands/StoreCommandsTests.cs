@@ -1,13 +1,15 @@
 using Microsoft.Data.Sqlite;
+using WildlifeWatch.Alerts.Digest;
 using WildlifeWatch.Cli;
 using WildlifeWatch.Cli.Commands;
+using WildlifeWatch.Contracts;
 using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.Store;
 using WildlifeWatch.Store.Sqlite;
 
 namespace Pipeline.Cli.Tests.Commands;
 
-/// <summary>The investigators' store verbs as an operator runs them: takedown and provenance, against one SQLite store.</summary>
+/// <summary>The investigators' store verbs as an operator runs them: takedown, provenance and the alert digest, against one SQLite store.</summary>
 public sealed class StoreCommandsTests
 {
     private static readonly Dictionary<string, IReadOnlySet<string>> Verbs = new(StringComparer.Ordinal)
@@ -15,6 +17,7 @@ public sealed class StoreCommandsTests
         ["takedown"] = TakedownCommand.Options,
         [ProvenanceCommand.DeclareVerb] = ProvenanceCommand.DeclareOptions,
         [ProvenanceCommand.ListVerb] = ProvenanceCommand.ListOptions,
+        [AlertsCommand.DigestVerb] = AlertsCommand.DigestOptions,
     };
 
     private string _directory = null!;
@@ -103,11 +106,38 @@ public sealed class StoreCommandsTests
         Assert.That(await store.GetProvenanceDeclarationsAsync(), Is.Empty);
     }
 
+    [Test]
+    public async Task The_digest_of_a_day_is_printed_per_stored_subscription_and_audited()
+    {
+        using (var store = new SqlitePipelineStore(_db))
+        {
+            var at = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+            await store.SaveSubscriptionAsync(new Subscription("pangolins", DigestSubscription.FilterJson(new AlertFilter(SpeciesGroup: "pangolins")), at));
+            await store.SaveSubscriptionAsync(new Subscription("critical", DigestSubscription.FilterJson(new AlertFilter(AlertSeverity.Critical)), at));
+        }
+
+        var code = await RunAsync(AlertsCommand.Normalize(["alerts", "digest", "--date", "2026-11-02", "--db", _db]));
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(_console.Text, Does.Contain("pangolins: 1 alert(s) on 2026-11-02").And.Contain("http://shop.example/item/77").And.Contain("critical: 0 alert(s) on 2026-11-02"));
+        using var check = new SqlitePipelineStore(_db);
+        Assert.That((await check.GetAuditAsync(subject: "digest:*:2026-11-02")).Single().Details, Is.EqualTo("2 subscriptions, 0 sent"));
+    }
+
+    [Test]
+    public void Sending_the_digest_without_smtp_settings_says_what_to_set()
+    {
+        var e = Assert.ThrowsAsync<UsageException>(() => RunAsync(AlertsCommand.Normalize(["alerts", "digest", "--send", "--db", _db])));
+
+        Assert.That(e!.Message, Does.Contain("Alerts__Smtp__Host"));
+    }
+
     private static async Task<int> RunAsync(params string[] args)
     {
         var line = CommandLine.Parse(args, Verbs);
         return line.Verb switch
         {
+            AlertsCommand.DigestVerb => await AlertsCommand.DigestAsync(line, CancellationToken.None),
             "takedown" => await TakedownCommand.ExecuteAsync(line, CancellationToken.None),
             ProvenanceCommand.DeclareVerb => await ProvenanceCommand.DeclareAsync(line, CancellationToken.None),
             _ => await ProvenanceCommand.ListAsync(line, CancellationToken.None),
