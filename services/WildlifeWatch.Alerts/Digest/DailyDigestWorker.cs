@@ -18,7 +18,7 @@ public sealed class DailyDigestWorker(IServiceScopeFactory scopes, IOptions<Dige
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow();
-            var next = DigestOptions.NextRun(now, options.Value.AtTime);
+            var next = DigestOptions.NextRun(now, options.Value.AtTime());
             await Task.Delay(next - now, clock, stoppingToken);
             var day = DateOnly.FromDateTime(next.UtcDateTime).AddDays(-1);
             try

@@ -18,7 +18,8 @@ public sealed class DigestOptions : IValidatableObject
     [Range(1, 200)]
     public int TopListings { get; set; } = 10;
 
-    public TimeOnly AtTime => TimeOnly.ParseExact(At, "HH:mm", CultureInfo.InvariantCulture);
+    /// <summary>The parsed <see cref="At"/> (a method, not a property: validation reads every property, also of a bad value).</summary>
+    public TimeOnly AtTime() => TimeOnly.ParseExact(At, "HH:mm", CultureInfo.InvariantCulture);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -86,7 +86,7 @@ public sealed class AlertDigestTests
     public void The_worker_runs_next_at_the_configured_utc_time(string at, string now, string expected)
     {
         var options = new DigestOptions { At = at };
-        Assert.That(DigestOptions.NextRun(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture), options.AtTime),
+        Assert.That(DigestOptions.NextRun(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture), options.AtTime()),
             Is.EqualTo(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture)));
     }
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using WildlifeWatch.Alerts.Digest;
 using WildlifeWatch.Alerts.Email;
 using WildlifeWatch.TestSupport;
 
@@ -87,6 +90,26 @@ public sealed class EmailSenderTests
         Assert.That(errors, Has.Count.EqualTo(4));
         Assert.That(errors, Has.Some.Contains("From").And.Some.Contains("Password").And.Some.Contains("clear text").And.Some.Contains("nope"));
         Assert.That(new SmtpOptions().Validate(new(new SmtpOptions())), Is.Empty, "off without a host");
+    }
+
+    [Test]
+    public void The_alerts_service_refuses_bad_smtp_or_digest_settings_at_start()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Alerts:Smtp:Host"] = "smtp.example.org",
+            ["Alerts:Smtp:From"] = "nobody",
+            ["Alerts:Digest:At"] = "7am",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        new AlertsModule().ConfigureServices(services, configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var smtp = Assert.Throws<OptionsValidationException>(() => _ = provider.GetRequiredService<IOptions<SmtpOptions>>().Value);
+        var digest = Assert.Throws<OptionsValidationException>(() => _ = provider.GetRequiredService<IOptions<DigestOptions>>().Value);
+
+        Assert.That(smtp!.Message, Does.Contain("Alerts:Smtp:From"));
+        Assert.That(digest!.Message, Does.Contain("Alerts:Digest:At"));
     }
 
     internal static SmtpOptions Options(int port) =>
