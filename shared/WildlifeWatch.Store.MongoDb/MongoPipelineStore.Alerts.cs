@@ -55,7 +55,9 @@ public sealed partial class MongoPipelineStore
         var scoredAt = score is null ? (DateTimeOffset?)null : ParseTime(score["scored_at"]);
         for (var attempt = 0; attempt < AlertUpdateAttempts; attempt++)
         {
-            var existing = await Alerts.Find(F.Or(F.Eq("listing_key", key), F.Eq("listing_id", listingId))).FirstOrDefaultAsync(ct);
+            // The listing's own alert first (a database from before keys may hold a second alert of the page), else the page's.
+            var existing = await Alerts.Find(F.Eq("listing_id", listingId)).FirstOrDefaultAsync(ct)
+                ?? await Alerts.Find(F.Eq("listing_key", key)).FirstOrDefaultAsync(ct);
             if (existing is null)
             {
                 var raised = candidate with { ListingKey = key, UpdatedAt = null, Revision = 0, ScoredAt = scoredAt };

@@ -65,7 +65,9 @@ public sealed partial class SqlitePipelineStore
         var scoredText = await ScalarAsync(c, tx, "SELECT scored_at FROM scores WHERE listing_id = $listing AND model_version = $model;", ct,
             ("$listing", listingId), ("$model", modelVersion)) as string;
         DateTimeOffset? scoredAt = scoredText is null ? null : ParseTime(scoredText);
-        var existing = await QueryAsync(c, tx, AlertSelect + " WHERE listing_key = $key OR listing_id = $listing;", ReadAlert, ct, ("$key", key), ("$listing", listingId));
+        // The listing's own alert first (a database from before keys may hold a second alert of the page), else the page's.
+        var existing = await QueryAsync(c, tx, AlertSelect + " WHERE listing_key = $key OR listing_id = $listing ORDER BY listing_id = $listing DESC LIMIT 1;",
+            ReadAlert, ct, ("$key", key), ("$listing", listingId));
         if (existing.Count == 0)
         {
             var raised = candidate with { ListingKey = key, UpdatedAt = null, Revision = 0, ScoredAt = scoredAt };
