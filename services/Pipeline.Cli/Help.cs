@@ -60,11 +60,33 @@ internal static class Help
                         --max N             stop after N alerts   --idle-seconds S  stop after S s without one
                         --no-tail           only create the subscription
                         --rabbitmq URI      broker (default: RABBITMQ_URI)
+                        --db PATH           also save it in this store (default: the store of Store:Provider,
+                                            when there is one) for the daily digest and e-mail
+              alerts digest  The digest of each stored subscription for one UTC day: counts by severity and
+                        species and the top listings (the Alerts service sends it daily at Alerts__Digest__At).
+                        --date YYYY-MM-DD   the day (default yesterday)
+                        --send              e-mail each non-empty digest to its recipients (Alerts__Smtp__*), once
+                        --db PATH           SQLite file (default: the store of Store:Provider)
               removals  Time to removal of watched listings per platform: first seen, first alert, removal time
                         and reason (404/410, "item removed" text, redirect to search or home); audited.
                         --platform HOST     one platform (host, with :port when not the default)
                         --removed-only      only the listings found removed
                         --db PATH           SQLite file (default: the store of Store:Provider)
+              takedown  Takedown report of one platform: every alerted listing with its platform id, taxa, CITES
+                        appendix, capture time, evidence hashes (screenshot, WARC, manifest), alert severity and
+                        score, and status live/removed with removal time and time to removal; audited.
+                        --platform HOST     the platform (host, with :port when not the default)
+                        --format csv|json   default csv (RFC 4180; formula-like cells are defused)
+                        --out FILE          write to FILE (default stdout)
+                        --since DATE        only alerts raised on or after DATE (e.g. 2026-11-01)
+                        --db PATH           SQLite file (default: the store of Store:Provider)
+              provenance declare  Record an owner's specimen provenance declaration (validated; audited).
+                        --owner NAME  --contact EMAIL|PHONE  --specimen TEXT  --taxon NAME
+                        --method captive-bred|pre-convention|inherited|purchased|imported-with-permit|other
+                        --acquired YYYY-MM-DD  --country CC (ISO 3166-1)  --permit NUMBER (e.g. FR/2024/000123)
+                        --listing ID[,ID]   listings the specimen is offered in
+              provenance list  The declarations of a listing (or all); audited.
+                        --listing ID  --json  --db PATH
               errors    List the messages in the pipeline's RabbitMQ _error queues (type, exception, time)
                         without consuming them.
                         --rabbitmq URI      broker (default: RABBITMQ_URI)

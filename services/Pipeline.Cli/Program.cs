@@ -14,7 +14,11 @@ var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     ["export"] = ExportCommand.Options,
     ["verify-package"] = ExportCommand.VerifyOptions,
     [AlertsCommand.SubscribeVerb] = AlertsCommand.Options,
+    [AlertsCommand.DigestVerb] = AlertsCommand.DigestOptions,
     ["removals"] = RemovalsCommand.Options,
+    ["takedown"] = TakedownCommand.Options,
+    [ProvenanceCommand.DeclareVerb] = ProvenanceCommand.DeclareOptions,
+    [ProvenanceCommand.ListVerb] = ProvenanceCommand.ListOptions,
     ["classify"] = ClassifyCommand.Options,
     ["train"] = TrainCommand.Options,
     ["evaluate"] = EvaluateCommand.Options,
@@ -32,7 +36,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    var line = CommandLine.Parse(PublishCommand.WithVersionOption(AlertsCommand.Normalize(args)), verbs);
+    var line = CommandLine.Parse(PublishCommand.WithVersionOption(ProvenanceCommand.Normalize(AlertsCommand.Normalize(args))), verbs);
     return line.Verb switch
     {
         "run" => await RunCommand.ExecuteAsync(line, cancel.Token),
@@ -45,7 +49,11 @@ try
         "export" => await ExportCommand.ExecuteAsync(line, cancel.Token),
         "verify-package" => ExportCommand.Verify(line),
         AlertsCommand.SubscribeVerb => await AlertsCommand.SubscribeAsync(line, cancel.Token),
+        AlertsCommand.DigestVerb => await AlertsCommand.DigestAsync(line, cancel.Token),
         "removals" => await RemovalsCommand.ExecuteAsync(line, cancel.Token),
+        "takedown" => await TakedownCommand.ExecuteAsync(line, cancel.Token),
+        ProvenanceCommand.DeclareVerb => await ProvenanceCommand.DeclareAsync(line, cancel.Token),
+        ProvenanceCommand.ListVerb => await ProvenanceCommand.ListAsync(line, cancel.Token),
         "classify" => await ClassifyCommand.ExecuteAsync(line, cancel.Token),
         "train" => await TrainCommand.ExecuteAsync(line, cancel.Token),
         "evaluate" => await EvaluateCommand.ExecuteAsync(line, cancel.Token),

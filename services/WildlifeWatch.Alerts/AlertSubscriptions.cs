@@ -46,7 +46,11 @@ public sealed class AlertSubscriptions(IChannel channel)
     /// Takes the subscription's alerts one by one, acknowledging each once <paramref name="onAlert"/> has returned, until
     /// <paramref name="max"/> were taken, nothing arrived for <paramref name="idle"/> (when set), or cancellation.
     /// </summary>
-    public async Task<int> TailAsync(string name, Func<AlertRaised, Task> onAlert, int? max = null, TimeSpan? idle = null, CancellationToken ct = default)
+    public async Task<int> TailAsync(string name, Func<AlertRaised, Task> onAlert, int? max = null, TimeSpan? idle = null, CancellationToken ct = default) =>
+        await TailAsync(name, onAlert, null, max, idle, ct);
+
+    /// <summary>As the other overload; updates of alerts (<see cref="AlertUpdated"/>) go to <paramref name="onUpdate"/> and count as taken.</summary>
+    public async Task<int> TailAsync(string name, Func<AlertRaised, Task> onAlert, Func<AlertUpdated, Task>? onUpdate, int? max = null, TimeSpan? idle = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(onAlert);
         var queue = QueueName(name);
@@ -72,6 +76,11 @@ public sealed class AlertSubscriptions(IChannel channel)
                 await onAlert(alert);
                 taken++;
             }
+            else if (onUpdate is not null && ReadUpdate(delivery.Body.Span) is { } update)
+            {
+                await onUpdate(update);
+                taken++;
+            }
 
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, ct);
         }
@@ -79,15 +88,30 @@ public sealed class AlertSubscriptions(IChannel channel)
         return taken;
     }
 
-    /// <summary>The alert in a MassTransit envelope (<c>{"message": {...}}</c>), or null for anything else.</summary>
-    public static AlertRaised? Read(ReadOnlySpan<byte> body)
+    /// <summary>The alert in a MassTransit envelope (<c>{"message": {...}}</c>), or null for anything else (an update included).</summary>
+    public static AlertRaised? Read(ReadOnlySpan<byte> body) => ReadMessage<AlertRaised>(body);
+
+    /// <summary>The alert update in a MassTransit envelope, or null for anything else.</summary>
+    public static AlertUpdated? ReadUpdate(ReadOnlySpan<byte> body) => ReadMessage<AlertUpdated>(body);
+
+    // Raises and updates share the queue; the envelope's messageType says which one this is (absent: a raise, as before updates existed).
+    private static T? ReadMessage<T>(ReadOnlySpan<byte> body) where T : class
     {
         try
         {
             using var envelope = JsonDocument.Parse(body.ToArray());
-            return envelope.RootElement.ValueKind == JsonValueKind.Object && envelope.RootElement.TryGetProperty("message", out var message)
-                ? message.Deserialize<AlertRaised>(Json)
-                : null;
+            var root = envelope.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("message", out var message))
+            {
+                return null;
+            }
+
+            var urn = "urn:message:" + typeof(T).Namespace + ":" + typeof(T).Name;
+            var typed = root.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array;
+            var isT = typed
+                ? types.EnumerateArray().Any(t => t.GetString() == urn)
+                : typeof(T) == typeof(AlertRaised);
+            return isT ? message.Deserialize<T>(Json) : null;
         }
         catch (JsonException)
         {

@@ -22,6 +22,13 @@ public static class AlertRouting
         return Key(alert.Severity, alert.SpeciesGroup, alert.Country, alert.Platform);
     }
 
+    /// <summary>An update is routed by the alert's new severity, so the subscribers of that severity see it.</summary>
+    public static string RoutingKey(AlertUpdated alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return Key(alert.Severity, alert.SpeciesGroup, alert.Country, alert.Platform);
+    }
+
     public static string Key(AlertSeverity severity, string? speciesGroup, string? country, string? platform) =>
         $"alert.{Segment(severity.ToString())}.{Segment(speciesGroup)}.{Segment(country)}.{Segment(platform)}";
 
@@ -38,12 +45,25 @@ public static class AlertRouting
     /// <summary>Whether an alert passes a filter: what a binding made from the filter would deliver.</summary>
     public static bool Matches(AlertFilter filter, AlertRaised alert)
     {
-        ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(alert);
-        return alert.Severity >= filter.MinSeverity
-            && Part(filter.SpeciesGroup, alert.SpeciesGroup)
-            && Part(filter.Country, alert.Country)
-            && Part(filter.Platform, alert.Platform);
+        return Matches(filter, alert.Severity, alert.SpeciesGroup, alert.Country, alert.Platform);
+    }
+
+    /// <summary>Whether an update passes a filter, as its routing key would bind.</summary>
+    public static bool Matches(AlertFilter filter, AlertUpdated alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return Matches(filter, alert.Severity, alert.SpeciesGroup, alert.Country, alert.Platform);
+    }
+
+    /// <summary>Whether an alert with these routing facts passes a filter (what a binding made from the filter would deliver).</summary>
+    public static bool Matches(AlertFilter filter, AlertSeverity severity, string? speciesGroup, string? country, string? platform)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return severity >= filter.MinSeverity
+            && Part(filter.SpeciesGroup, speciesGroup)
+            && Part(filter.Country, country)
+            && Part(filter.Platform, platform);
 
         static bool Part(string? wanted, string? actual) => string.IsNullOrWhiteSpace(wanted) || Segment(wanted) == Segment(actual);
     }

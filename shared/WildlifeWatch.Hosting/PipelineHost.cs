@@ -108,6 +108,10 @@ public static class PipelineHost
                     cfg.Message<AlertRaised>(m => m.SetEntityName(AlertRouting.Exchange));
                     cfg.Publish<AlertRaised>(p => p.ExchangeType = RabbitMQ.Client.ExchangeType.Topic);
                     cfg.Send<AlertRaised>(s => s.UseRoutingKeyFormatter(c => AlertRouting.RoutingKey(c.Message)));
+                    // Updates share the exchange and the key shape, so a subscriber's bindings select them too.
+                    cfg.Message<AlertUpdated>(m => m.SetEntityName(AlertRouting.Exchange));
+                    cfg.Publish<AlertUpdated>(p => p.ExchangeType = RabbitMQ.Client.ExchangeType.Topic);
+                    cfg.Send<AlertUpdated>(s => s.UseRoutingKeyFormatter(c => AlertRouting.RoutingKey(c.Message)));
                     if (busOptions.RedeliversLater)
                     {
                         cfg.UseDelayedMessageScheduler();

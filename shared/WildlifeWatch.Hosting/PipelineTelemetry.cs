@@ -249,6 +249,7 @@ public static partial class PipelineTelemetry
             ListingExtracted l => (l.Url, l.ListingId, null),
             ListingScored s => (s.Url, s.ListingId, s.ModelVersion),
             AlertRaised a => (a.Url, a.ListingId, a.ModelVersion),
+            AlertUpdated u => (u.Url, u.ListingId, u.ModelVersion),
             _ => ((string?)null, (string?)null, (string?)null),
         };
         if (url is not null)

@@ -106,12 +106,30 @@ internal static class MongoBson
     {
         { "_id", a.Id }, { "listing_id", a.ListingId }, { "crawl_id", a.CrawlId }, { "score", a.Score }, { "threshold", a.Threshold },
         { "model_version", a.ModelVersion }, { "severity", (int)a.Severity }, { "species_group", a.SpeciesGroup }, { "platform", a.Platform },
-        { "raised_at", Time(a.RaisedAt) },
+        { "raised_at", Time(a.RaisedAt) }, { "listing_key", Nullable(a.ListingKey) },
+        { "updated_at", a.UpdatedAt is { } updated ? Time(updated) : BsonNull.Value }, { "changed_at", Time(a.UpdatedAt ?? a.RaisedAt) },
+        { "revision", a.Revision }, { "scored_at", a.ScoredAt is { } scored ? Time(scored) : BsonNull.Value },
     };
 
     public static Alert ToAlert(BsonDocument d) => new(
         d["_id"].AsString, d["listing_id"].AsString, d["crawl_id"].AsString, d["score"].ToDouble(), d["threshold"].ToDouble(),
-        d["model_version"].AsString, (AlertSeverity)d["severity"].AsInt32, d["species_group"].AsString, d["platform"].AsString, ParseTime(d["raised_at"]));
+        d["model_version"].AsString, (AlertSeverity)d["severity"].AsInt32, d["species_group"].AsString, d["platform"].AsString, ParseTime(d["raised_at"]))
+    {
+        ListingKey = OptionalString(d, "listing_key"),
+        UpdatedAt = ParseOptionalTime(d, "updated_at"),
+        Revision = d.TryGetValue("revision", out var revision) && revision.IsInt32 ? revision.AsInt32 : 0,
+        ScoredAt = ParseOptionalTime(d, "scored_at"),
+    };
+
+    public static BsonDocument AlertChange(AlertChange h) => new()
+    {
+        { "_id", $"{h.AlertId}#{h.Revision}" }, { "alert_id", h.AlertId }, { "revision", h.Revision }, { "listing_id", h.ListingId },
+        { "crawl_id", h.CrawlId }, { "score", h.Score }, { "model_version", h.ModelVersion }, { "severity", (int)h.Severity }, { "at", Time(h.At) },
+    };
+
+    public static AlertChange ToAlertChange(BsonDocument d) => new(
+        d["alert_id"].AsString, d["revision"].AsInt32, d["listing_id"].AsString, d["crawl_id"].AsString, d["score"].ToDouble(),
+        d["model_version"].AsString, (AlertSeverity)d["severity"].AsInt32, ParseTime(d["at"]));
 
     public static BsonDocument Label(Label l) => new()
     {

@@ -337,16 +337,6 @@ public sealed partial class MongoPipelineStore : IPipelineStore, IDisposable
         return added;
     }
 
-    public async Task<bool> CompleteAlertDecisionAsync(string listingId, string modelVersion, Alert? alert, CancellationToken ct = default)
-    {
-        // The unique index on listing_id makes a second alert for the listing a no-op, whatever its id.
-        var isNew = alert is not null && await InsertIfAbsentAsync(Alerts, new BsonDocument("_id", alert.Id), MongoBson.Alert(alert), ct);
-        await Scores.UpdateOneAsync(
-            F.And(F.Eq("listing_id", listingId), F.Eq("model_version", modelVersion), F.Eq("alert_decided_at", BsonNull.Value)),
-            U.Set("alert_decided_at", Time(DateTimeOffset.UtcNow)), cancellationToken: ct);
-        return isNew;
-    }
-
     public async Task<IReadOnlyList<ScoredListing>> GetScoredListingsAsync(string crawlId, CancellationToken ct = default) =>
         (await Listings.Find(F.Eq("crawl_id", crawlId)).Sort(S.Ascending("url")).ToListAsync(ct))
             .Select(d => new ScoredListing(ToListing(d), LatestScore(d))).ToList();
@@ -514,7 +504,7 @@ public sealed partial class MongoPipelineStore : IPipelineStore, IDisposable
                 foreach (var capture in cursor.Current)
                 {
                     var id = capture["_id"].AsString;
-                    if (!await IsSettledWithoutAlertAsync(id, ct))
+                    if (!await IsSettledWithoutAlertAsync(capture, ct))
                     {
                         continue;
                     }
@@ -554,14 +544,14 @@ public sealed partial class MongoPipelineStore : IPipelineStore, IDisposable
 
     public void Dispose() => _ownedClient?.Dispose();
 
-    /// <summary>No listing of the capture is alerted, unscored, or waiting for its alert decision.</summary>
-    private async Task<bool> IsSettledWithoutAlertAsync(string captureId, CancellationToken ct)
+    /// <summary>No listing of the capture (nor its page, by another capture) is alerted, unscored, or waiting for its alert decision.</summary>
+    private async Task<bool> IsSettledWithoutAlertAsync(BsonDocument capture, CancellationToken ct)
     {
-        foreach (var listing in await Listings.Find(F.Eq("capture_id", captureId)).ToListAsync(ct))
+        foreach (var listing in await Listings.Find(F.Eq("capture_id", capture["_id"])).ToListAsync(ct))
         {
             var listingId = listing["_id"].AsString;
             if (LatestScore(listing) is null
-                || await Alerts.Find(F.Eq("listing_id", listingId)).Limit(1).AnyAsync(ct)
+                || await Alerts.Find(F.Or(F.Eq("listing_id", listingId), F.Eq("listing_key", capture["normalized_url"]))).Limit(1).AnyAsync(ct)
                 || await Scores.Find(F.And(F.Eq("listing_id", listingId), F.Eq("alert_decided_at", BsonNull.Value))).Limit(1).AnyAsync(ct))
             {
                 return false;

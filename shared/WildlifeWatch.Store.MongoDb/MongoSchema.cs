@@ -13,6 +13,12 @@ public static class MongoSchema
     public const string Scores = "scores";
     public const string ShadowScores = "shadow_scores";
     public const string Alerts = "alerts";
+
+    /// <summary>Specimen provenance declarations as submitted (JSON), with their listing ids for the listing lookup.</summary>
+    public const string ProvenanceDeclarations = "provenance_declarations";
+
+    /// <summary>Each alert's raise and updates; one document per (alert, revision).</summary>
+    public const string AlertHistory = "alert_history";
     public const string Labels = "labels";
     public const string Models = "models";
     public const string Subscriptions = "subscriptions";
@@ -43,7 +49,47 @@ public static class MongoSchema
         (2, "frontier entries admitted before priorities count as released when admitted", ReleaseOldFrontierAsync),
         (3, "shadow scores of challenger models, unique per (listing, model)", EnsureShadowScoreIndexesAsync),
         (4, "listing traits (contacts, image hash bands) and actor links", EnsureIndexesAsync),
+        (5, "one alert per listing identity: listing keys of existing alerts, alert history; provenance declarations", KeyExistingAlertsAsync),
     ];
+
+    /// <summary>
+    /// Gives existing alerts the normalized URL of their capture as listing key (the earliest alert of a page keeps it when
+    /// an older database alerted one page twice), writes their raise into the history, then declares the indexes.
+    /// Safe to run twice: only alerts without a key are touched, and history entries are keyed by (alert, revision).
+    /// </summary>
+    private static async Task KeyExistingAlertsAsync(IMongoDatabase db, CancellationToken ct)
+    {
+        var f = Builders<BsonDocument>.Filter;
+        var alerts = db.GetCollection<BsonDocument>(Alerts);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var alert in await alerts.Find(f.Type("listing_key", BsonType.String)).ToListAsync(ct))
+        {
+            taken.Add(alert["listing_key"].AsString);
+        }
+
+        var unkeyed = await alerts.Find(f.Not(f.Type("listing_key", BsonType.String))).Sort(Builders<BsonDocument>.Sort.Ascending("raised_at").Ascending("_id")).ToListAsync(ct);
+        foreach (var alert in unkeyed)
+        {
+            var listing = await db.GetCollection<BsonDocument>(Listings).Find(f.Eq("_id", alert["listing_id"])).FirstOrDefaultAsync(ct);
+            var capture = listing is null ? null : await db.GetCollection<BsonDocument>(Captures).Find(f.Eq("_id", listing["capture_id"])).FirstOrDefaultAsync(ct);
+            var update = Builders<BsonDocument>.Update.Set("changed_at", alert["raised_at"]).Set("revision", 0);
+            if (capture?["normalized_url"].AsString is { } key && taken.Add(key))
+            {
+                update = update.Set("listing_key", key);
+            }
+
+            await alerts.UpdateOneAsync(f.Eq("_id", alert["_id"]), update, cancellationToken: ct);
+            var raise = new BsonDocument
+            {
+                { "alert_id", alert["_id"] }, { "revision", 0 }, { "listing_id", alert["listing_id"] }, { "crawl_id", alert["crawl_id"] },
+                { "score", alert["score"] }, { "model_version", alert["model_version"] }, { "severity", alert["severity"] }, { "at", alert["raised_at"] },
+            };
+            await db.GetCollection<BsonDocument>(AlertHistory).UpdateOneAsync(f.Eq("_id", $"{alert["_id"].AsString}#0"),
+                new BsonDocument("$setOnInsert", raise), new UpdateOptions { IsUpsert = true }, ct);
+        }
+
+        await EnsureIndexesAsync(db, ct);
+    }
 
     // Idempotent: only entries without the field are touched.
     private static Task ReleaseOldFrontierAsync(IMongoDatabase db, CancellationToken ct) =>
@@ -103,7 +149,17 @@ public static class MongoSchema
             Index(keys.Ascending("listing_id").Ascending("scored_at"), "ix_listing_history"));
         await Create(Alerts,
             Index(keys.Ascending("listing_id"), "ux_listing", unique: true),
-            Index(keys.Ascending("crawl_id").Ascending("raised_at"), "ix_crawl_raised"));
+            Index(keys.Ascending("crawl_id").Ascending("raised_at"), "ix_crawl_raised"),
+            Index(keys.Ascending("changed_at").Ascending("_id"), "ix_changed"),
+            Index(keys.Ascending("platform").Ascending("raised_at"), "ix_platform_raised"),
+            new(keys.Ascending("listing_key"), new CreateIndexOptions<BsonDocument>
+            {
+                Name = "ux_listing_key", Unique = true, PartialFilterExpression = Builders<BsonDocument>.Filter.Type("listing_key", BsonType.String),
+            }));
+        await Create(AlertHistory, Index(keys.Ascending("alert_id").Ascending("revision"), "ix_alert_revision"));
+        await Create(ProvenanceDeclarations,
+            Index(keys.Ascending("listing_ids").Ascending("submitted_at"), "ix_listing_submitted"),
+            Index(keys.Ascending("submitted_at"), "ix_submitted"));
         await Create(Labels,
             Index(keys.Ascending("listing_id").Ascending("labeled_by").Ascending("labeled_at"), "ux_listing_by_at", unique: true),
             Index(keys.Ascending("labeled_at"), "ix_labeled_at"));

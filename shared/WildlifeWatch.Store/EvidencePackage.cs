@@ -75,11 +75,13 @@ public sealed class EvidencePackage(IPipelineStore store, TimeProvider? time = n
                 var listing = await store.GetListingAsync(id, ct) ?? throw new KeyNotFoundException($"No listing '{id}' in the store.");
                 var captures = await CapturesOfAsync(listing, ct);
                 var folder = $"listings/{Safe(listing.Id)}";
+                var alert = await store.GetAlertOfListingAsync(listing.Id, ct);
                 var record = new
                 {
                     listing,
                     scores = await store.GetScoreHistoryAsync(listing.Id, ct),
-                    alert = (await store.GetAlertsAsync(listing.CrawlId, ct)).FirstOrDefault(a => a.ListingId == listing.Id),
+                    alert,
+                    alertHistory = alert is null ? Array.Empty<AlertChange>() : await store.GetAlertHistoryAsync(alert.Id, ct),
                     labels = await store.GetLabelsAsync(listing.Id, ct),
                 };
                 files.Add(Write(zip, $"{folder}/listing.json", JsonSerializer.SerializeToUtf8Bytes(record, Json), listing.ExtractedAt));

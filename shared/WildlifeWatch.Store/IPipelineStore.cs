@@ -76,8 +76,30 @@ public interface IPipelineStore
 
     Task AddScoreAsync(Score score, CancellationToken ct = default);
 
-    /// <summary>Records that the alert stage judged a score; stores the alert when there is one. Returns true when the alert is new.</summary>
+    /// <summary>As <see cref="DecideAlertAsync"/>; returns true when a new alert was raised.</summary>
     Task<bool> CompleteAlertDecisionAsync(string listingId, string modelVersion, Alert? alert, CancellationToken ct = default);
+
+    /// <summary>
+    /// Records that the alert stage judged a score, keeping one alert per listing identity (<see cref="Alert.ListingKey"/>,
+    /// the normalized URL of the listing's capture) across captures and crawls. With a <paramref name="candidate"/> (the
+    /// score is over the threshold): raises it when the listing has no alert; updates the alert's score, threshold, model
+    /// and severity when the score is higher than the alert's or comes from another model, and is not older than the score
+    /// the alert carries (a history entry is added); otherwise changes nothing. Idempotent: a redelivered decision is
+    /// <see cref="AlertOutcome.Unchanged"/>.
+    /// </summary>
+    Task<AlertDecision> DecideAlertAsync(string listingId, string modelVersion, Alert? candidate, CancellationToken ct = default);
+
+    /// <summary>The alert of the listing's identity (raised on this capture or another one of the same page), or null.</summary>
+    Task<Alert?> GetAlertOfListingAsync(string listingId, CancellationToken ct = default);
+
+    /// <summary>An alert's history, oldest first: the raise (revision 0), then every update.</summary>
+    Task<IReadOnlyList<AlertChange>> GetAlertHistoryAsync(string alertId, CancellationToken ct = default);
+
+    /// <summary>Alerts raised or updated in [<paramref name="from"/>, <paramref name="until"/>), by time of the last change, then id.</summary>
+    Task<IReadOnlyList<Alert>> GetAlertsChangedAsync(DateTimeOffset from, DateTimeOffset until, CancellationToken ct = default);
+
+    /// <summary>The alerts of one platform (as <see cref="Alert.Platform"/> names it), raised at or after <paramref name="raisedSince"/> when given, oldest first.</summary>
+    Task<IReadOnlyList<Alert>> GetAlertsOfPlatformAsync(string platform, DateTimeOffset? raisedSince = null, CancellationToken ct = default);
 
     Task<IReadOnlyList<ScoredListing>> GetScoredListingsAsync(string crawlId, CancellationToken ct = default);
 
@@ -138,6 +160,16 @@ public interface IPipelineStore
     Task<IReadOnlyList<Subscription>> GetSubscriptionsAsync(CancellationToken ct = default);
 
     Task<bool> DeleteSubscriptionAsync(string name, CancellationToken ct = default);
+
+    // ---- Specimen provenance declarations.
+
+    /// <summary>Stores a declaration (validate it first with <see cref="ProvenanceValidator"/>) and links it to its listings; idempotent on its id, false for a duplicate.</summary>
+    Task<bool> AddProvenanceDeclarationAsync(ProvenanceDeclaration declaration, CancellationToken ct = default);
+
+    Task<ProvenanceDeclaration?> GetProvenanceDeclarationAsync(string id, CancellationToken ct = default);
+
+    /// <summary>The declarations linked to a listing (all of them when <paramref name="listingId"/> is null), oldest submission first.</summary>
+    Task<IReadOnlyList<ProvenanceDeclaration>> GetProvenanceDeclarationsAsync(string? listingId = null, CancellationToken ct = default);
 
     // ---- Audit and retention.
 

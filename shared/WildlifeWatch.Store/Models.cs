@@ -93,7 +93,54 @@ public sealed record Alert(
     AlertSeverity Severity,
     string SpeciesGroup,
     string Platform,
-    DateTimeOffset RaisedAt);
+    DateTimeOffset RaisedAt)
+{
+    /// <summary>
+    /// The listing's identity across captures: the normalized URL of the captured page (which names the platform and its
+    /// listing id). One alert per key, so a revisit of the same listing in a later crawl does not alert again. The store
+    /// sets it from the listing's capture.
+    /// </summary>
+    public string? ListingKey { get; init; }
+
+    /// <summary>When a rescore last changed the alert (null: as raised).</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>How many times a rescore changed the alert (0: as raised).</summary>
+    public int Revision { get; init; }
+
+    /// <summary>When the score the alert now carries was given; a late redelivery of an older score never replaces a newer one.</summary>
+    public DateTimeOffset? ScoredAt { get; init; }
+}
+
+/// <summary>What an alert decision did.</summary>
+public enum AlertOutcome
+{
+    /// <summary>The score is under the threshold: no alert.</summary>
+    None,
+
+    /// <summary>The listing had no alert: a new one was raised.</summary>
+    Raised,
+
+    /// <summary>A rescore changed the listing's alert (a higher score, or a newer model's score over the threshold).</summary>
+    Updated,
+
+    /// <summary>The listing is alerted already and the score changes nothing (a re-capture or a redelivery).</summary>
+    Unchanged,
+}
+
+/// <summary>The result of <see cref="IPipelineStore.DecideAlertAsync"/>: the alert as stored now and, for an update, as it was.</summary>
+public sealed record AlertDecision(AlertOutcome Outcome, Alert? Alert, Alert? Previous = null);
+
+/// <summary>One entry of an alert's history: the raise, then each rescore that changed it, with the listing and model that caused it.</summary>
+public sealed record AlertChange(
+    string AlertId,
+    int Revision,
+    string ListingId,
+    string CrawlId,
+    double Score,
+    string ModelVersion,
+    AlertSeverity Severity,
+    DateTimeOffset At);
 
 /// <summary>A listing with its latest score, as investigators and tests read it.</summary>
 public sealed record ScoredListing(Listing Listing, Score? Score);

@@ -1,7 +1,13 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using WildlifeWatch.Alerts;
+using WildlifeWatch.Alerts.Digest;
+using WildlifeWatch.Alerts.Email;
+using WildlifeWatch.Store;
 using WildlifeWatch.Contracts;
 using WildlifeWatch.Contracts.V1;
 
@@ -14,15 +20,74 @@ namespace WildlifeWatch.Cli.Commands;
 internal static class AlertsCommand
 {
     public const string SubscribeVerb = "alerts-subscribe";
+    public const string DigestVerb = "alerts-digest";
 
     public static readonly IReadOnlySet<string> Options = new HashSet<string>(StringComparer.Ordinal)
     {
-        "rabbitmq", "name", "species", "min-severity", "country", "platform", "replace", "max", "idle-seconds", "no-tail",
+        "rabbitmq", "name", "species", "min-severity", "country", "platform", "replace", "max", "idle-seconds", "no-tail", "db",
     };
 
-    /// <summary>Turns <c>alerts subscribe ...</c> into one verb, so the command line reads as the issue's examples do.</summary>
-    public static string[] Normalize(string[] args) =>
-        args is ["alerts", "subscribe", ..] ? [SubscribeVerb, .. args[2..]] : args;
+    public static readonly IReadOnlySet<string> DigestOptions = new HashSet<string>(StringComparer.Ordinal) { "db", "date", "send" };
+
+    /// <summary>Turns <c>alerts subscribe|digest ...</c> into one verb, so the command line reads as the issue's examples do.</summary>
+    public static string[] Normalize(string[] args) => args switch
+    {
+        ["alerts", "subscribe", ..] => [SubscribeVerb, .. args[2..]],
+        ["alerts", "digest", ..] => [DigestVerb, .. args[2..]],
+        _ => args,
+    };
+
+    /// <summary>
+    /// <c>pipeline alerts digest [--date D] [--send]</c>: prints the digest of each stored subscription for the UTC day D
+    /// (default yesterday); <c>--send</c> also e-mails each non-empty one to its recipients (Alerts__Smtp__*), once.
+    /// </summary>
+    public static async Task<int> DigestAsync(CommandLine line, CancellationToken ct)
+    {
+        var day = line.String("date") is { } text
+            ? DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new UsageException($"--date must be a day like 2026-11-28, not '{text}'.")
+            : DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var digest = Settings<Alerts.Digest.DigestOptions>(configuration, Alerts.Digest.DigestOptions.Section);
+        var smtp = Settings<SmtpOptions>(configuration, SmtpOptions.Section);
+        await using var access = await StoreAccess.OpenAsync(line, ct);
+        var email = smtp.IsEnabled ? new EmailSender(Microsoft.Extensions.Options.Options.Create(smtp), access.Store, TimeProvider.System, NullLogger<EmailSender>.Instance) : null;
+        if (line.Flag("send") && email is null)
+        {
+            throw new UsageException("--send needs e-mail settings: Alerts__Smtp__Host, Alerts__Smtp__From and Alerts__Smtp__Recipients__<subscription>.");
+        }
+
+        var service = new AlertDigestService(access.Store, Microsoft.Extensions.Options.Options.Create(digest), email);
+        var digests = await service.BuildForDayAsync(day, ct);
+        if (digests.Count == 0)
+        {
+            Console.WriteLine("No subscriptions in the store (pipeline alerts subscribe saves them).");
+        }
+
+        foreach (var one in digests)
+        {
+            Console.WriteLine(one.Subject);
+            Console.WriteLine(one.Text);
+        }
+
+        var sent = line.Flag("send") ? await service.SendForDayAsync(day, ct) : 0;
+        if (line.Flag("send"))
+        {
+            Console.WriteLine($"{sent} digest(s) e-mailed.");
+        }
+
+        await access.Store.AppendAuditAsync(new AuditEntry(StoreAccess.Actor, "report-digest", $"digest:*:{day:yyyy-MM-dd}",
+            $"{digests.Count} subscriptions, {sent} sent", DateTimeOffset.UtcNow), ct);
+        return ExitCodes.Ok;
+    }
+
+    private static T Settings<T>(IConfiguration configuration, string section) where T : class, new()
+    {
+        var settings = configuration.GetSection(section).Get<T>() ?? new T();
+        var results = new List<ValidationResult>();
+        return Validator.TryValidateObject(settings, new ValidationContext(settings), results, validateAllProperties: true)
+            ? settings
+            : throw new UsageException($"invalid {section} settings: {string.Join("; ", results.Select(r => r.ErrorMessage))}");
+    }
 
     public static AlertFilter Filter(CommandLine line)
     {
@@ -64,6 +129,15 @@ internal static class AlertsCommand
             var subscriptions = new AlertSubscriptions(channel);
             var (queue, patterns) = await subscriptions.EnsureAsync(name, filter, line.Flag("replace"), ct);
             Console.WriteLine($"Subscription '{name}': queue {queue}, bound to {AlertRouting.Exchange} by {string.Join(", ", patterns)}");
+            // Also kept in the store, where the daily digest and e-mail find it (when there is a store to keep it in).
+            if (await StoreAccess.TryOpenAsync(line, ct) is { } access)
+            {
+                await using (access)
+                {
+                    await access.Store.SaveSubscriptionAsync(new Subscription(name, DigestSubscription.FilterJson(filter), DateTimeOffset.UtcNow), ct);
+                }
+            }
+
             if (line.Flag("no-tail"))
             {
                 return ExitCodes.Ok;
@@ -74,6 +148,11 @@ internal static class AlertsCommand
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{alert.RaisedAt:u}  {alert.Severity,-8} {alert.SpeciesGroup,-14} {alert.Country ?? "–",-3} {alert.Platform,-22} {alert.Score:0.000}  {alert.AlertId}  {alert.Url}  {alert.Title}"));
+                return Task.CompletedTask;
+            }, update =>
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{update.UpdatedAt:u}  {update.Severity,-8} {update.SpeciesGroup,-14} {update.Country ?? "–",-3} {update.Platform,-22} {update.Score:0.000}  {update.AlertId}  updated (was {update.PreviousScore:0.000} {update.PreviousModelVersion}, now {update.ModelVersion})  {update.Url}"));
                 return Task.CompletedTask;
             }, max, idle, ct);
             Console.WriteLine($"{taken} alert(s) received.");

@@ -15,7 +15,8 @@ internal static class ShowCommand
         var store = access.Store;
         var listing = await store.GetListingAsync(id, ct) ?? throw new UsageException($"The store ({access.Description}) has no listing '{id}'.");
         var scores = await store.GetScoreHistoryAsync(id, ct);
-        var alert = (await store.GetAlertsAsync(listing.CrawlId, ct)).FirstOrDefault(a => a.ListingId == id);
+        // The page's one alert, also when another capture of it (an earlier crawl) raised it.
+        var alert = await store.GetAlertOfListingAsync(id, ct);
         var capture = await store.GetCaptureAsync(listing.CaptureId, ct);
 
         var price = listing.Price is { } p ? $"{p.ToString(CultureInfo.InvariantCulture)} {listing.Currency}" : "–";
@@ -41,7 +42,7 @@ internal static class ShowCommand
             Console.WriteLine($"  {score.Value:0.000}  model {score.ModelVersion}  {score.ScoredAt:u}");
         }
 
-        Console.WriteLine(alert is null ? "Alert     none" : $"Alert     {alert.Severity} ({alert.SpeciesGroup}, score {alert.Score:0.000} ≥ {alert.Threshold:0.00}) raised {alert.RaisedAt:u}");
+        Console.WriteLine(alert is null ? "Alert     none" : $"Alert     {alert.Severity} ({alert.SpeciesGroup}, score {alert.Score:0.000} ≥ {alert.Threshold:0.00}) raised {alert.RaisedAt:u}{(alert.UpdatedAt is { } updated ? $", updated {updated:u} (revision {alert.Revision}, model {alert.ModelVersion})" : string.Empty)}");
         if (capture is not null)
         {
             Console.WriteLine($"""

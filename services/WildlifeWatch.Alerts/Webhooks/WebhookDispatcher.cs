@@ -26,6 +26,10 @@ public sealed class WebhookDispatcher : IDisposable
     public const string Delivered = "webhook-delivered";
     public const string Failed = "webhook-failed";
 
+    /// <summary>Values of the <see cref="WebhookSignature.EventHeader"/>: what the body is.</summary>
+    public const string RaisedEvent = "alert.raised";
+    public const string UpdatedEvent = "alert.updated";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(1);
 
@@ -47,30 +51,44 @@ public sealed class WebhookDispatcher : IDisposable
         _pipeline = BuildPipeline();
     }
 
-    public async Task DispatchAsync(AlertRaised alert, CancellationToken ct)
+    public Task DispatchAsync(AlertRaised alert, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var hooks = _options.Webhooks.Where(w => AlertRouting.Matches(w.Filter, alert)).ToList();
+        return DispatchAsync(new Delivery(alert.ListingId, alert.AlertId, $"alert {alert.AlertId}", RaisedEvent, h => AlertRouting.Matches(h.Filter, alert)),
+            JsonSerializer.SerializeToUtf8Bytes(alert, Json), ct);
+    }
+
+    /// <summary>Sends an alert's update to the webhooks its new severity and facts pass, like a raise; each revision is delivered once.</summary>
+    public Task DispatchAsync(AlertUpdated update, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return DispatchAsync(new Delivery(update.ListingId, $"{update.AlertId}.{update.Revision}", $"alert {update.AlertId} revision {update.Revision}",
+                UpdatedEvent, h => AlertRouting.Matches(h.Filter, update)),
+            JsonSerializer.SerializeToUtf8Bytes(update, Json), ct);
+    }
+
+    private async Task DispatchAsync(Delivery delivery, byte[] body, CancellationToken ct)
+    {
+        var hooks = _options.Webhooks.Where(delivery.Wants).ToList();
         if (hooks.Count == 0)
         {
             return;
         }
 
-        var done = (await _store.GetAuditAsync(subject: alert.ListingId, ct: ct))
+        var done = (await _store.GetAuditAsync(subject: delivery.ListingId, ct: ct))
             .Where(a => a.Action == Delivered).Select(a => a.Details).ToHashSet(StringComparer.Ordinal);
-        var body = JsonSerializer.SerializeToUtf8Bytes(alert, Json);
-        var failures = await Task.WhenAll(hooks.Where(h => !done.Contains(Receipt(h, alert))).Select(h => DeliverAsync(h, alert, body, ct)));
+        var failures = await Task.WhenAll(hooks.Where(h => !done.Contains(Receipt(h, delivery))).Select(h => DeliverAsync(h, delivery, body, ct)));
         var failed = failures.OfType<string>().ToList();
         if (failed.Count > 0)
         {
-            throw new WebhookDeliveryException($"Alert {alert.AlertId} not delivered to: {string.Join("; ", failed)}");
+            throw new WebhookDeliveryException($"{delivery.What} not delivered to: {string.Join("; ", failed)}");
         }
     }
 
     public void Dispose() => _http.Dispose();
 
     /// <summary>Delivers to one webhook; returns null on success, else what went wrong.</summary>
-    private async Task<string?> DeliverAsync(WebhookOptions hook, AlertRaised alert, byte[] body, CancellationToken ct)
+    private async Task<string?> DeliverAsync(WebhookOptions hook, Delivery delivery, byte[] body, CancellationToken ct)
     {
         string reason;
         try
@@ -82,12 +100,13 @@ public sealed class WebhookDispatcher : IDisposable
                 request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
                 request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
                 request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(hook.Secret, timestamp, body));
-                request.Headers.Add(WebhookSignature.DeliveryHeader, alert.AlertId);
+                request.Headers.Add(WebhookSignature.DeliveryHeader, delivery.DeliveryId);
+                request.Headers.Add(WebhookSignature.EventHeader, delivery.Event);
                 return await _http.SendAsync(request, token);
             }, ct);
             if (response.IsSuccessStatusCode)
             {
-                await _store.AppendAuditAsync(new AuditEntry("alerts", Delivered, alert.ListingId, Receipt(hook, alert), _clock.GetUtcNow()), ct);
+                await _store.AppendAuditAsync(new AuditEntry("alerts", Delivered, delivery.ListingId, Receipt(hook, delivery), _clock.GetUtcNow()), ct);
                 return null;
             }
 
@@ -99,12 +118,15 @@ public sealed class WebhookDispatcher : IDisposable
         }
 
         var failure = $"{hook.Name} ({reason})";
-        _logger.LogError("Webhook {Webhook} refused alert {AlertId} after {Attempts} attempts: {Reason}", hook.Name, alert.AlertId, _options.WebhookMaxAttempts, reason);
-        await _store.AppendAuditAsync(new AuditEntry("alerts", Failed, alert.ListingId, $"{Receipt(hook, alert)}: {reason}", _clock.GetUtcNow()), ct);
+        _logger.LogError("Webhook {Webhook} refused {Delivery} after {Attempts} attempts: {Reason}", hook.Name, delivery.What, _options.WebhookMaxAttempts, reason);
+        await _store.AppendAuditAsync(new AuditEntry("alerts", Failed, delivery.ListingId, $"{Receipt(hook, delivery)}: {reason}", _clock.GetUtcNow()), ct);
         return failure;
     }
 
-    private static string Receipt(WebhookOptions hook, AlertRaised alert) => $"{hook.Name} alert {alert.AlertId}";
+    private static string Receipt(WebhookOptions hook, Delivery delivery) => $"{hook.Name} {delivery.What}";
+
+    /// <summary>One thing to deliver: the listing it is audited under, its delivery id, how receipts name it, its event, and who wants it.</summary>
+    private sealed record Delivery(string ListingId, string DeliveryId, string What, string Event, Func<WebhookOptions, bool> Wants);
 
     private ResiliencePipeline<HttpResponseMessage> BuildPipeline()
     {

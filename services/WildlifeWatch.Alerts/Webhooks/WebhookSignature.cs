@@ -14,6 +14,9 @@ public static class WebhookSignature
     public const string SignatureHeader = "X-WTW-Signature";
     public const string TimestampHeader = "X-WTW-Timestamp";
     public const string DeliveryHeader = "X-WTW-Delivery";
+
+    /// <summary>What the body is: <c>alert.raised</c> (an AlertRaised) or <c>alert.updated</c> (an AlertUpdated).</summary>
+    public const string EventHeader = "X-WTW-Event";
     private const string Version = "v1=";
 
     public static string Sign(string secret, long timestamp, ReadOnlySpan<byte> body)

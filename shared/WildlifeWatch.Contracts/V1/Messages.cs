@@ -155,6 +155,31 @@ public sealed record AlertRaised(
     DateTimeOffset RaisedAt,
     string? Country = null) : IPipelineMessage;
 
+/// <summary>
+/// A rescore changed a listing's alert: a higher score, or a newer model's score over the threshold. The listing keeps
+/// one alert (<c>AlertId</c>) across captures; the <c>Previous*</c> members say what it carried before. Routed like
+/// <see cref="AlertRaised"/>, by the alert's new severity.
+/// </summary>
+public sealed record AlertUpdated(
+    Guid CorrelationId,
+    string CrawlId,
+    string AlertId,
+    string ListingId,
+    string Url,
+    string Title,
+    double Score,
+    string ModelVersion,
+    AlertSeverity Severity,
+    string SpeciesGroup,
+    string Platform,
+    DateTimeOffset UpdatedAt,
+    int Revision,
+    double PreviousScore,
+    string PreviousModelVersion,
+    AlertSeverity PreviousSeverity,
+    DateTimeOffset RaisedAt,
+    string? Country = null) : IPipelineMessage;
+
 /// <summary>The roles a published model can take in the classifiers.</summary>
 public static class ModelRoles
 {

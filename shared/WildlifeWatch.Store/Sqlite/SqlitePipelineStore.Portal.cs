@@ -218,7 +218,7 @@ public sealed partial class SqlitePipelineStore
         WriteAsync(async (c, tx) =>
         {
             var now = Time(DateTimeOffset.UtcNow);
-            // Settled without an alert: extracted, and no listing of it is alerted or still waiting for a score or a decision.
+            // Settled without an alert: extracted, no listing of it (nor its page, by another capture) is alerted, none still waits for a score or a decision.
             var purged = await QueryAsync(c, tx,
                 """
                 UPDATE captures SET purged_at = $now
@@ -227,7 +227,7 @@ public sealed partial class SqlitePipelineStore
                     SELECT 1 FROM listings l
                     WHERE l.capture_id = captures.id
                       AND (l.score IS NULL
-                           OR EXISTS (SELECT 1 FROM alerts a WHERE a.listing_id = l.id)
+                           OR EXISTS (SELECT 1 FROM alerts a WHERE a.listing_id = l.id OR a.listing_key = captures.normalized_url)
                            OR EXISTS (SELECT 1 FROM scores s WHERE s.listing_id = l.id AND s.alert_decided_at IS NULL)))
                 RETURNING html_sha256, text_sha256, screenshot_sha256;
                 """,

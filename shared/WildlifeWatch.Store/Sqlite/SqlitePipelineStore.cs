@@ -209,28 +209,6 @@ public sealed partial class SqlitePipelineStore : IPipelineStore, IDisposable
             return added;
         }, ct);
 
-    public Task<bool> CompleteAlertDecisionAsync(string listingId, string modelVersion, Alert? alert, CancellationToken ct = default) =>
-        WriteAsync(async (c, tx) =>
-        {
-            var inserted = 0;
-            if (alert is not null)
-            {
-                inserted = await ExecuteAsync(c, tx,
-                    """
-                    INSERT OR IGNORE INTO alerts(id, listing_id, crawl_id, score, threshold, model_version, severity, species_group, platform, raised_at)
-                    VALUES ($id, $listing, $crawl, $score, $threshold, $model, $severity, $species, $platform, $at);
-                    """, ct,
-                    ("$id", alert.Id), ("$listing", alert.ListingId), ("$crawl", alert.CrawlId), ("$score", alert.Score), ("$threshold", alert.Threshold),
-                    ("$model", alert.ModelVersion), ("$severity", (int)alert.Severity), ("$species", alert.SpeciesGroup), ("$platform", alert.Platform),
-                    ("$at", Time(alert.RaisedAt)));
-            }
-
-            await ExecuteAsync(c, tx,
-                "UPDATE scores SET alert_decided_at = COALESCE(alert_decided_at, $now) WHERE listing_id = $listing AND model_version = $model;", ct,
-                ("$now", Time(DateTimeOffset.UtcNow)), ("$listing", listingId), ("$model", modelVersion));
-            return inserted == 1;
-        }, ct);
-
     public async Task<IReadOnlyList<ScoredListing>> GetScoredListingsAsync(string crawlId, CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
@@ -249,10 +227,7 @@ public sealed partial class SqlitePipelineStore : IPipelineStore, IDisposable
     public async Task<IReadOnlyList<Alert>> GetAlertsAsync(string crawlId, CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
-        return await QueryAsync(c,
-            "SELECT id, listing_id, crawl_id, score, threshold, model_version, severity, species_group, platform, raised_at FROM alerts WHERE crawl_id = $crawl ORDER BY raised_at, id;",
-            r => new Alert(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), r.GetDouble(4), r.GetString(5), (AlertSeverity)r.GetInt32(6),
-                r.GetString(7), r.GetString(8), ParseTime(r.GetString(9))), ct, ("$crawl", crawlId));
+        return await QueryAsync(c, AlertSelect + " WHERE crawl_id = $crawl ORDER BY raised_at, id;", ReadAlert, ct, ("$crawl", crawlId));
     }
 
     public async Task<CrawlProgress> GetProgressAsync(string crawlId, CancellationToken ct = default)

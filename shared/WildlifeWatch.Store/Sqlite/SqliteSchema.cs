@@ -247,5 +247,45 @@ internal static class SqliteSchema
             PRIMARY KEY(listing_a, listing_b, kind, evidence));
         CREATE INDEX IF NOT EXISTS ix_actor_links_b ON actor_links(listing_b);
         """,
+        """
+        -- Issue 8. One alert per listing identity across captures: the key is the normalized URL of the listing's
+        -- capture; a rescore updates the alert and leaves a history row. Existing alerts get the key of their capture,
+        -- the earliest alert of a page keeping it when an older database alerted the same page twice.
+        ALTER TABLE alerts ADD COLUMN listing_key TEXT;
+        ALTER TABLE alerts ADD COLUMN updated_at TEXT;
+        ALTER TABLE alerts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE alerts ADD COLUMN scored_at TEXT;
+        UPDATE alerts SET listing_key = (SELECT c.normalized_url FROM listings l JOIN captures c ON c.id = l.capture_id WHERE l.id = alerts.listing_id)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM alerts o JOIN listings ol ON ol.id = o.listing_id JOIN captures oc ON oc.id = ol.capture_id,
+                          listings ml JOIN captures mc ON mc.id = ml.capture_id
+            WHERE ml.id = alerts.listing_id AND oc.normalized_url = mc.normalized_url
+              AND (o.raised_at < alerts.raised_at OR (o.raised_at = alerts.raised_at AND o.id < alerts.id)));
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_alerts_listing_key ON alerts(listing_key);
+        CREATE INDEX IF NOT EXISTS ix_alerts_changed ON alerts(coalesce(updated_at, raised_at), id);
+        CREATE INDEX IF NOT EXISTS ix_alerts_platform ON alerts(platform, raised_at);
+        CREATE TABLE IF NOT EXISTS alert_history(
+            alert_id TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            listing_id TEXT NOT NULL,
+            crawl_id TEXT NOT NULL,
+            score REAL NOT NULL,
+            model_version TEXT NOT NULL,
+            severity INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY(alert_id, revision));
+        INSERT OR IGNORE INTO alert_history(alert_id, revision, listing_id, crawl_id, score, model_version, severity, at)
+            SELECT id, 0, listing_id, crawl_id, score, model_version, severity, raised_at FROM alerts;
+
+        -- Specimen provenance declarations (issue 8), as submitted, and the listings each one names.
+        CREATE TABLE IF NOT EXISTS provenance_declarations(
+            id TEXT PRIMARY KEY,
+            declaration_json TEXT NOT NULL,
+            submitted_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS provenance_listings(
+            listing_id TEXT NOT NULL,
+            declaration_id TEXT NOT NULL REFERENCES provenance_declarations(id),
+            PRIMARY KEY(listing_id, declaration_id));
+        """,
     ];
 }

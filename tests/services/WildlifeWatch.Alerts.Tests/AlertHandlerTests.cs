@@ -70,13 +70,65 @@ public sealed class AlertHandlerTests
         Assert.That((progress.ScoresPendingAlertDecision, progress.Alerts), Is.EqualTo((1, 0)), "l1 is still undecided, l2 is decided");
     }
 
-    private async Task SeedListingAsync(string id, string url)
+    [Test]
+    public async Task A_revisit_capture_of_an_alerted_listing_announces_nothing()
     {
-        await _store.CreateCrawlAsync(new Crawl("c1", DateTimeOffset.UtcNow, "{}"));
+        using var scope = _services.CreateScope();
+        var handler = scope.ServiceProvider.GetRequiredService<AlertHandler>();
+        await SeedListingAsync("l9", "http://market.example/item/1", crawl: "c2");
+
+        var first = await handler.DecideAsync(AlertDeciderTests.Scored(0.93), CancellationToken.None);
+        var revisit = await handler.DecideAsync(AlertDeciderTests.Scored(0.93) with { ListingId = "l9", CrawlId = "c2" }, CancellationToken.None);
+
+        Assert.That((first, revisit), Is.EqualTo((AlertOutcome.Raised, AlertOutcome.Unchanged)));
+        Assert.That(_harness.Published.Select<AlertRaised>().Count(), Is.EqualTo(1));
+        Assert.That(_harness.Published.Select<AlertUpdated>().Any(), Is.False);
+        Assert.That(await _store.GetAlertsAsync("c2"), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_higher_rescore_by_a_new_model_publishes_an_update_of_the_same_alert()
+    {
+        using var scope = _services.CreateScope();
+        var handler = scope.ServiceProvider.GetRequiredService<AlertHandler>();
+        await _store.AddScoreAsync(new Score("l1", "c1", "m2", 0.99, DateTimeOffset.UtcNow.AddMinutes(1)));
+
+        await handler.DecideAsync(AlertDeciderTests.Scored(0.6), CancellationToken.None);
+        var rescore = await handler.DecideAsync(AlertDeciderTests.Scored(0.99) with { ModelVersion = "m2" }, CancellationToken.None);
+
+        Assert.That(rescore, Is.EqualTo(AlertOutcome.Updated));
+        var raised = _harness.Published.Select<AlertRaised>().Single().Context.Message;
+        var update = _harness.Published.Select<AlertUpdated>().Single().Context.Message;
+        Assert.That((update.AlertId, update.Score, update.ModelVersion, update.Severity, update.Revision),
+            Is.EqualTo((raised.AlertId, 0.99, "m2", AlertSeverity.Critical, 1)));
+        Assert.That((update.PreviousScore, update.PreviousModelVersion, update.PreviousSeverity), Is.EqualTo((0.6, "m1", AlertSeverity.Low)));
+        Assert.That(await _store.GetAlertsAsync("c1"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_rescore_under_the_threshold_neither_alerts_nor_updates()
+    {
+        using var scope = _services.CreateScope();
+        var handler = scope.ServiceProvider.GetRequiredService<AlertHandler>();
+        await _store.AddScoreAsync(new Score("l1", "c1", "m2", 0.1, DateTimeOffset.UtcNow.AddMinutes(1)));
+        await _store.AddScoreAsync(new Score("l2", "c1", "m2", 0.3, DateTimeOffset.UtcNow.AddMinutes(1)));
+
+        await handler.DecideAsync(AlertDeciderTests.Scored(0.9), CancellationToken.None);
+        var lowered = await handler.DecideAsync(AlertDeciderTests.Scored(0.1) with { ModelVersion = "m2" }, CancellationToken.None);
+        var quiet = await handler.DecideAsync(AlertDeciderTests.Scored(0.3) with { ListingId = "l2", ModelVersion = "m2" }, CancellationToken.None);
+
+        Assert.That((lowered, quiet), Is.EqualTo((AlertOutcome.None, AlertOutcome.None)));
+        Assert.That(_harness.Published.Select<AlertUpdated>().Any(), Is.False);
+        Assert.That((await _store.GetAlertsAsync("c1")).Select(a => (a.ListingId, a.Score)), Is.EqualTo(new[] { ("l1", 0.9) }));
+    }
+
+    private async Task SeedListingAsync(string id, string url, string crawl = "c1")
+    {
+        await _store.CreateCrawlAsync(new Crawl(crawl, DateTimeOffset.UtcNow, "{}"));
         var sha = await _store.PutArtifactAsync(System.Text.Encoding.UTF8.GetBytes(id), "text/plain");
         var now = DateTimeOffset.UtcNow;
-        await _store.AddCaptureAsync(new Capture("cap-" + id, "c1", "s", url, url, url, 200, 1, now, now, sha, sha, sha, sha));
-        await _store.CompleteExtractionAsync("cap-" + id, new Listing(id, "c1", "cap-" + id, url, "Title of " + id, "d", null, null, null, [], [], now));
-        await _store.AddScoreAsync(new Score(id, "c1", "m1", 0.5, now));
+        await _store.AddCaptureAsync(new Capture("cap-" + id, crawl, "s", url, url, url, 200, 1, now, now, sha, sha, sha, sha));
+        await _store.CompleteExtractionAsync("cap-" + id, new Listing(id, crawl, "cap-" + id, url, "Title of " + id, "d", null, null, null, [], [], now));
+        await _store.AddScoreAsync(new Score(id, crawl, "m1", 0.5, now));
     }
 }

@@ -135,6 +135,25 @@ public sealed class EvidencePackageTests
         Assert.That(check.Problems.Single().Problem, Does.Contain("not an evidence package"));
     }
 
+    [Test]
+    public async Task The_package_of_a_revisit_capture_carries_the_pages_one_alert_and_its_history()
+    {
+        await _store.CompleteExtractionAsync("cap-2", new Listing("item-9-revisit", "c1", "cap-2", "http://shop.example/item/9", "Carved tusk", "Old stock", 900m, "USD",
+            "seller-1", [], [], T0.AddDays(7)));
+        await _store.AddScoreAsync(new Score("item-9-revisit", "c1", "m2", 0.99, T0.AddDays(7)));
+        var raised = await _store.DecideAlertAsync("item-9", "m1", new Alert("a-9", "item-9", "c1", 0.93, 0.5, "m1", AlertSeverity.High, "elephants", "shop.example", T0));
+        await _store.DecideAlertAsync("item-9-revisit", "m2", new Alert("a-9r", "item-9-revisit", "c1", 0.99, 0.5, "m2", AlertSeverity.Critical, "elephants", "shop.example", T0.AddDays(7)));
+
+        using var package = new MemoryStream();
+        await new EvidencePackage(_store).ExportAsync(["item-9-revisit"], package, "investigator-7", "case-43");
+        using var record = JsonDocument.Parse(ReadEntry(package, "listings/item-9-revisit/listing.json"));
+
+        var alert = record.RootElement.GetProperty("alert");
+        Assert.That((alert.GetProperty("id").GetString(), alert.GetProperty("score").GetDouble(), alert.GetProperty("revision").GetInt32()), Is.EqualTo((raised.Alert!.Id, 0.99, 1)));
+        Assert.That(record.RootElement.GetProperty("alertHistory").EnumerateArray().Select(h => h.GetProperty("listingId").GetString()),
+            Is.EqualTo(new[] { "item-9", "item-9-revisit" }));
+    }
+
     private async Task AddCaptureAsync(string id, string url, DateTimeOffset at, string tag)
     {
         async Task<string> Put(string content, string type) => await _store.PutArtifactAsync(Encoding.UTF8.GetBytes(content), type);

@@ -442,6 +442,120 @@ public abstract class PipelineStoreContractTests
         Assert.That(await _store.GetAlertsAsync("c1"), Has.Count.EqualTo(1));
     }
 
+    // ---- One alert per listing identity
+
+    [Test]
+    public async Task A_re_capture_of_an_alerted_page_in_a_later_crawl_does_not_raise_a_second_alert()
+    {
+        await CaptureScoredListingAsync("c1", "l1", "http://a/item/1", "m1", 0.9, T0);
+        await CaptureScoredListingAsync("c2", "l2", "http://a/item/1", "m1", 0.9, T0.AddDays(1));
+        await CaptureScoredListingAsync("c2", "l3", "http://a/item/3", "m1", 0.9, T0.AddDays(1));
+
+        var first = await _store.DecideAlertAsync("l1", "m1", NewAlert("l1", "c1", 0.9));
+        var recapture = await _store.DecideAlertAsync("l2", "m1", NewAlert("l2", "c2", 0.9));
+        var lower = await _store.DecideAlertAsync("l2", "m1", NewAlert("l2", "c2", 0.8));
+        var other = await _store.DecideAlertAsync("l3", "m1", NewAlert("l3", "c2", 0.9));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((first.Outcome, recapture.Outcome, lower.Outcome, other.Outcome),
+                Is.EqualTo((AlertOutcome.Raised, AlertOutcome.Unchanged, AlertOutcome.Unchanged, AlertOutcome.Raised)));
+            Assert.That(first.Alert!.ListingKey, Is.EqualTo("http://a/item/1"));
+            Assert.That(recapture.Alert!.Id, Is.EqualTo(first.Alert.Id), "the re-capture finds the page's alert");
+            Assert.That(await _store.GetAlertsAsync("c2"), Has.Count.EqualTo(1), "only the other page alerts in the revisit crawl");
+            Assert.That((await _store.GetAlertOfListingAsync("l2"))!.Id, Is.EqualTo(first.Alert.Id));
+            Assert.That(await _store.GetAlertHistoryAsync(first.Alert.Id), Has.Count.EqualTo(1));
+            Assert.That((await _store.GetProgressAsync("c2")).ScoresPendingAlertDecision, Is.Zero, "a re-capture's score is decided too");
+        });
+    }
+
+    [Test]
+    public async Task A_higher_rescore_updates_the_alert_and_its_history_and_a_redelivery_changes_nothing()
+    {
+        await CaptureScoredListingAsync("c1", "l1", "http://a/item/1", "m1", 0.6, T0);
+        await _store.AddScoreAsync(new Score("l1", "c1", "m2", 0.98, T0.AddHours(1)));
+        var raised = await _store.DecideAlertAsync("l1", "m1", NewAlert("l1", "c1", 0.6, AlertSeverity.Low));
+
+        var updated = await _store.DecideAlertAsync("l1", "m2", NewAlert("l1", "c1", 0.98, AlertSeverity.Critical) with { ModelVersion = "m2", RaisedAt = T0.AddHours(2) });
+        var again = await _store.DecideAlertAsync("l1", "m2", NewAlert("l1", "c1", 0.98, AlertSeverity.Critical) with { ModelVersion = "m2", RaisedAt = T0.AddHours(3) });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((raised.Outcome, updated.Outcome, again.Outcome), Is.EqualTo((AlertOutcome.Raised, AlertOutcome.Updated, AlertOutcome.Unchanged)));
+            Assert.That((updated.Previous!.Score, updated.Previous.ModelVersion, updated.Previous.Severity), Is.EqualTo((0.6, "m1", AlertSeverity.Low)));
+            var stored = (await _store.GetAlertsAsync("c1")).Single();
+            Assert.That((stored.Id, stored.Score, stored.ModelVersion, stored.Severity, stored.Revision, stored.UpdatedAt),
+                Is.EqualTo((raised.Alert!.Id, 0.98, "m2", AlertSeverity.Critical, 1, (DateTimeOffset?)T0.AddHours(2))));
+            var history = await _store.GetAlertHistoryAsync(stored.Id);
+            Assert.That(history.Select(h => (h.Revision, h.Score, h.ModelVersion, h.Severity)),
+                Is.EqualTo(new[] { (0, 0.6, "m1", AlertSeverity.Low), (1, 0.98, "m2", AlertSeverity.Critical) }));
+        });
+    }
+
+    [Test]
+    public async Task A_rescore_under_the_threshold_or_a_late_older_score_leaves_the_alert_as_it_is()
+    {
+        await CaptureScoredListingAsync("c1", "l1", "http://a/item/1", "m1", 0.6, T0);
+        await _store.AddScoreAsync(new Score("l1", "c1", "m2", 0.9, T0.AddHours(2)));
+        await _store.AddScoreAsync(new Score("l1", "c1", "m3", 0.2, T0.AddHours(3)));
+        await _store.AddScoreAsync(new Score("l1", "c1", "m0", 0.7, T0.AddHours(1)));
+        await _store.DecideAlertAsync("l1", "m1", NewAlert("l1", "c1", 0.6));
+        await _store.DecideAlertAsync("l1", "m2", NewAlert("l1", "c1", 0.9) with { ModelVersion = "m2" });
+
+        var under = await _store.DecideAlertAsync("l1", "m3", null);
+        var late = await _store.DecideAlertAsync("l1", "m0", NewAlert("l1", "c1", 0.7) with { ModelVersion = "m0" });
+
+        Assert.That((under.Outcome, late.Outcome), Is.EqualTo((AlertOutcome.None, AlertOutcome.Unchanged)));
+        var stored = (await _store.GetAlertsAsync("c1")).Single();
+        Assert.That((stored.Score, stored.ModelVersion, stored.Revision), Is.EqualTo((0.9, "m2", 1)));
+    }
+
+    [Test]
+    public async Task Alerts_changed_in_a_period_include_raises_and_updates_by_time_of_change()
+    {
+        await CaptureScoredListingAsync("c1", "l1", "http://a/item/1", "m1", 0.6, T0);
+        await CaptureScoredListingAsync("c1", "l2", "http://a/item/2", "m1", 0.9, T0);
+        await _store.AddScoreAsync(new Score("l1", "c1", "m2", 0.95, T0.AddDays(1)));
+        await _store.DecideAlertAsync("l1", "m1", NewAlert("l1", "c1", 0.6) with { RaisedAt = T0 });
+        await _store.DecideAlertAsync("l2", "m1", NewAlert("l2", "c1", 0.9) with { RaisedAt = T0.AddHours(1) });
+        await _store.DecideAlertAsync("l1", "m2", NewAlert("l1", "c1", 0.95) with { ModelVersion = "m2", RaisedAt = T0.AddDays(1).AddHours(2) });
+
+        var day0 = await _store.GetAlertsChangedAsync(T0, T0.AddDays(1));
+        var day1 = await _store.GetAlertsChangedAsync(T0.AddDays(1), T0.AddDays(2));
+
+        Assert.That(day0.Select(a => a.ListingId), Is.EqualTo(new[] { "l2" }), "l1 changed later, so it belongs to the day of its update");
+        Assert.That(day1.Select(a => (a.ListingId, a.Score)), Is.EqualTo(new[] { ("l1", 0.95) }));
+    }
+
+    // ---- Specimen provenance declarations
+
+    [Test]
+    public async Task A_provenance_declaration_round_trips_once_and_is_found_from_each_of_its_listings()
+    {
+        var declaration = new ProvenanceDeclaration("p1", "Ana Lima", "ana@example.org", "Carved ivory netsuke, 4 cm", "Loxodonta africana",
+            AcquisitionMethod.ImportedWithPermit, new DateOnly(1998, 4, 2), "PT", "FR/2024/000123", ["l1", "l2", "l1"], T0) { SubmittedBy = "owner-portal" };
+        var later = declaration with { Id = "p2", AcquisitionMethod = AcquisitionMethod.Inherited, CitesPermitNumber = null, ListingIds = ["l2"], SubmittedAt = T0.AddDays(1) };
+
+        var added = await _store.AddProvenanceDeclarationAsync(declaration);
+        var again = await _store.AddProvenanceDeclarationAsync(declaration with { OwnerName = "Someone else" });
+        await _store.AddProvenanceDeclarationAsync(later);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((added, again), Is.EqualTo((true, false)), "idempotent on the id; the first submission stays");
+            var stored = await _store.GetProvenanceDeclarationAsync("p1");
+            Assert.That(stored, Is.Not.Null);
+            Assert.That(stored! with { ListingIds = declaration.ListingIds }, Is.EqualTo(declaration));
+            Assert.That(stored.ListingIds, Is.EqualTo(new[] { "l1", "l2", "l1" }), "kept as submitted");
+            Assert.That((await _store.GetProvenanceDeclarationsAsync("l1")).Select(d => d.Id), Is.EqualTo(new[] { "p1" }));
+            Assert.That((await _store.GetProvenanceDeclarationsAsync("l2")).Select(d => (d.Id, d.AcquisitionMethod)),
+                Is.EqualTo(new[] { ("p1", AcquisitionMethod.ImportedWithPermit), ("p2", AcquisitionMethod.Inherited) }));
+            Assert.That(await _store.GetProvenanceDeclarationsAsync("l9"), Is.Empty);
+            Assert.That(await _store.GetProvenanceDeclarationsAsync(), Has.Count.EqualTo(2));
+            Assert.That(await _store.GetProvenanceDeclarationAsync("nope"), Is.Null);
+        });
+    }
+
     [Test]
     public async Task Score_history_keeps_every_model_and_the_query_uses_the_latest()
     {
@@ -874,6 +988,15 @@ public abstract class PipelineStoreContractTests
         id, crawl, capture, "http://a/item/1", "Carved ivory bangle", "Old stock, pre-ban.", 1250.50m, "USD", "seller-1",
         ["http://a/img/1.png"], [new LexiconHit("ivory", "en", "Loxodonta africana", "I", "elephants", "ivory", false, 7, 5)], DateTimeOffset.UtcNow);
 
-    private static Alert NewAlert(string listing, string crawl) =>
-        new("a-" + listing, listing, crawl, 0.9, 0.5, "m1", AlertSeverity.High, "elephants", "a", DateTimeOffset.UtcNow);
+    private static Alert NewAlert(string listing, string crawl, double score = 0.9, AlertSeverity severity = AlertSeverity.High) =>
+        new("a-" + listing, listing, crawl, score, 0.5, "m1", severity, "elephants", "a", DateTimeOffset.UtcNow);
+
+    /// <summary>A capture of <paramref name="url"/> in <paramref name="crawl"/>, its listing, and one score of it.</summary>
+    private async Task CaptureScoredListingAsync(string crawl, string listingId, string url, string model, double score, DateTimeOffset at)
+    {
+        var capture = await NewCaptureAsync(crawl, "cap-" + listingId, url, tag: listingId) with { CapturedAt = at };
+        await _store.AddCaptureAsync(capture);
+        await _store.CompleteExtractionAsync(capture.Id, NewListing(listingId, crawl, capture.Id) with { Url = url });
+        await _store.AddScoreAsync(new Score(listingId, crawl, model, score, at));
+    }
 }

@@ -92,6 +92,52 @@ public sealed class SqlitePipelineStoreTests : PipelineStoreContractTests
     }
 
     [Test]
+    public async Task Migration_7_keys_existing_alerts_by_their_page_and_the_earliest_alert_of_a_page_keeps_the_key()
+    {
+        SqliteConnection.ClearAllPools();
+        var path = Path.Combine(_directory, "v6.db");
+        await using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await c.OpenAsync();
+            await using var command = c.CreateCommand();
+            command.CommandText = "CREATE TABLE schema_version(version INTEGER NOT NULL);" + string.Concat(SqliteSchema.Migrations[..6]) + """
+                INSERT INTO schema_version VALUES (1), (2), (3), (4), (5), (6);
+                INSERT INTO crawls VALUES ('c1', '2025-01-01T00:00:00.0000000Z', '{}'), ('c2', '2025-01-08T00:00:00.0000000Z', '{}');
+                INSERT INTO artifacts(sha256, media_type, size, content, stored_at) VALUES ('h', 'text/plain', 1, x'00', '2025-01-01T00:00:00.0000000Z');
+                INSERT INTO captures(id, crawl_id, seed_id, url, normalized_url, final_url, http_status, depth, started_at, captured_at,
+                    html_sha256, text_sha256, screenshot_sha256, manifest_sha256, extracted_at) VALUES
+                    ('cap1', 'c1', 's', 'http://a/item/1', 'http://a/item/1', 'http://a/item/1', 200, 0, '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:00.0000000Z', 'h', 'h', 'h', 'h', '2025-01-01T00:00:00.0000000Z'),
+                    ('cap2', 'c2', 's', 'http://a/item/1', 'http://a/item/1', 'http://a/item/1', 200, 0, '2025-01-08T00:00:00.0000000Z', '2025-01-08T00:00:00.0000000Z', 'h', 'h', 'h', 'h', '2025-01-08T00:00:00.0000000Z'),
+                    ('cap3', 'c1', 's', 'http://a/item/3', 'http://a/item/3', 'http://a/item/3', 200, 0, '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:00.0000000Z', 'h', 'h', 'h', 'h', '2025-01-01T00:00:00.0000000Z');
+                INSERT INTO listings(id, crawl_id, capture_id, url, title, description, image_urls_json, lexicon_hits_json, extracted_at) VALUES
+                    ('l1', 'c1', 'cap1', 'http://a/item/1', 't', 'd', '[]', '[]', '2025-01-01T00:00:00.0000000Z'),
+                    ('l2', 'c2', 'cap2', 'http://a/item/1', 't', 'd', '[]', '[]', '2025-01-08T00:00:00.0000000Z'),
+                    ('l3', 'c1', 'cap3', 'http://a/item/3', 't', 'd', '[]', '[]', '2025-01-01T00:00:00.0000000Z');
+                INSERT INTO scores(listing_id, model_version, crawl_id, value, scored_at, alert_decided_at) VALUES
+                    ('l1', 'm1', 'c1', 0.8, '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:00.0000000Z'),
+                    ('l2', 'm1', 'c2', 0.8, '2025-01-08T00:00:00.0000000Z', '2025-01-08T00:00:00.0000000Z'),
+                    ('l2', 'm2', 'c2', 0.99, '2025-01-09T00:00:00.0000000Z', NULL);
+                INSERT INTO alerts VALUES
+                    ('a2', 'l2', 'c2', 0.8, 0.5, 'm1', 1, 'elephants', 'a', '2025-01-08T00:00:00.0000000Z'),
+                    ('a1', 'l1', 'c1', 0.8, 0.5, 'm1', 1, 'elephants', 'a', '2025-01-01T00:00:00.0000000Z'),
+                    ('a3', 'l3', 'c1', 0.7, 0.5, 'm1', 1, 'elephants', 'a', '2025-01-01T00:00:00.0000000Z');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var upgraded = new SqlitePipelineStore(path);
+        await upgraded.InitializeAsync();
+        var keys = (await upgraded.GetAlertsAsync("c1")).Concat(await upgraded.GetAlertsAsync("c2")).ToDictionary(a => a.Id, a => a.ListingKey);
+        var rescore = await upgraded.DecideAlertAsync("l2", "m2",
+            new Alert("x", "l2", "c2", 0.99, 0.5, "m2", Contracts.V1.AlertSeverity.Critical, "elephants", "a", DateTimeOffset.UtcNow));
+
+        Assert.That(keys, Is.EqualTo(new Dictionary<string, string?> { ["a1"] = "http://a/item/1", ["a2"] = null, ["a3"] = "http://a/item/3" }));
+        Assert.That((await upgraded.GetAlertHistoryAsync("a3")).Single().Revision, Is.Zero, "existing raises start the history");
+        Assert.That(rescore.Alert!.Id, Is.EqualTo("a2"), "the old second alert still answers for its own listing");
+        Assert.That((await upgraded.GetAlertOfListingAsync("l1"))!.Id, Is.EqualTo("a1"));
+    }
+
+    [Test]
     public async Task Captured_evidence_cannot_be_rewritten_in_place()
     {
         await _store!.CreateCrawlAsync(new Crawl("c1", DateTimeOffset.UtcNow, "{}"));
