@@ -247,5 +247,21 @@ internal static class SqliteSchema
             PRIMARY KEY(listing_a, listing_b, kind, evidence));
         CREATE INDEX IF NOT EXISTS ix_actor_links_b ON actor_links(listing_b);
         """,
+        """
+        -- Cases of the investigators' portal (issue 8): a case and the listings added to it.
+        CREATE TABLE IF NOT EXISTS cases(
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS case_listings(
+            case_id TEXT NOT NULL,
+            listing_id TEXT NOT NULL,
+            added_by TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY(case_id, listing_id));
+        CREATE INDEX IF NOT EXISTS ix_case_listings_listing ON case_listings(listing_id);
+        """,
     ];
 }
