@@ -97,6 +97,8 @@ internal static class Help
                                             RABBITMQ_MANAGEMENT_URI; without it: passive declares over AMQP)
                         --watch             refresh as a live table until Ctrl+C
                         --interval SEC      seconds between refreshes (default 5)
+              portal-hash-password  Read a password on standard input; print its PBKDF2 hash for Portal__Users__N__PasswordHash.
+              portal-api-key        Make a screening API key; print it once and its SHA-256 for Portal__ApiKeys__N__KeyHash.
 
             Every setting is also read from appsettings.json and environment variables
             (for example Store__SqlitePath, Fetcher__ExecutablePath, PLAYWRIGHT_CHROMIUM_EXECUTABLE, RABBITMQ_URI).

@@ -62,7 +62,7 @@ public sealed class PortalApiKeyOptions
     /// <summary>The partner's name, which the rate limit and the audit log use.</summary>
     public string Name { get; set; } = "";
 
-    /// <summary>Lower-case hex SHA-256 of the key (the key itself is never stored): <c>pipeline portal-hash-key</c>.</summary>
+    /// <summary>Lower-case hex SHA-256 of the key (the key itself is never stored): <c>pipeline portal-api-key</c>.</summary>
     public string KeyHash { get; set; } = "";
 
     public string Platform { get; set; } = "";
