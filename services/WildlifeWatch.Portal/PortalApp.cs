@@ -46,6 +46,7 @@ public static class PortalApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseAntiforgeryOnEveryPost();
         app.UseAntiforgery();
         foreach (var area in Areas)
         {

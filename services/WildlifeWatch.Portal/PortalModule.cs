@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using WildlifeWatch.Classifier;
 using WildlifeWatch.Hosting;
@@ -22,6 +23,12 @@ public sealed class PortalModule : IPipelineModule
         ClassifierModule.AddLiveModel(services, configuration);
         services.AddSingleton<ListingScreener>();
         services.AddPortalSecurity();
+        var keys = services.AddDataProtection().SetApplicationName("wildlife-trade-watch-portal");
+        if (configuration.GetSection(PortalOptions.Section)[nameof(PortalOptions.DataProtectionKeysPath)] is { Length: > 0 } path)
+        {
+            keys.PersistKeysToFileSystem(new DirectoryInfo(path));
+        }
+
         ScreeningApi.AddScreeningRateLimit(services);
         services.AddProblemDetails();
     }

@@ -40,6 +40,12 @@ public sealed class PortalOptions
     [Range(1, 1000)]
     public int PageSize { get; set; } = 50;
 
+    /// <summary>
+    /// A directory for the keys that sign cookies and antiforgery tokens; replicas behind one address must share it, and
+    /// it must outlive a restart or every sign-in ends with it. Unset: ASP.NET Core's per-user default.
+    /// </summary>
+    public string? DataProtectionKeysPath { get; set; }
+
     /// <summary>How long a sign-in lasts without activity.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
 }

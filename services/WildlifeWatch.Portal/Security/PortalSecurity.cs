@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -68,6 +69,30 @@ public static class PortalSecurity
         }
 
         return next(context);
+    });
+
+    /// <summary>
+    /// Every POST outside the API must carry the antiforgery token, whatever its content type and whether or not its
+    /// endpoint binds a form (the built-in check covers only form-binding endpoints with a form content type).
+    /// Runs after authorization, so an anonymous visitor is sent to sign in rather than told about tokens.
+    /// </summary>
+    public static IApplicationBuilder UseAntiforgeryOnEveryPost(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (HttpMethods.IsPost(context.Request.Method) && !IsApi(context.Request))
+        {
+            try
+            {
+                await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
+            }
+            catch (AntiforgeryValidationException)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await context.Response.WriteAsync("The form is missing its antiforgery token, or it expired: reload the page and try again.");
+                return;
+            }
+        }
+
+        await next(context);
     });
 
     /// <summary>API clients get the status; people get sent to the sign-in page (401) or told they may not (403).</summary>

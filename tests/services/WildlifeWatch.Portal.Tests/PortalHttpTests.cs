@@ -76,6 +76,21 @@ public sealed class PortalHttpTests
         Assert.That(await _server.Store.GetLabelsAsync("decoy-5"), Is.Empty);
     }
 
+    [TestCase("/cases/op-none/export", "")]
+    [TestCase("/signout", "")]
+    [TestCase("/listings/decoy-5/labels", "verdict=wildlife")]
+    public async Task A_post_without_the_token_is_rejected_whatever_its_content_type(string path, string body)
+    {
+        using var client = await _server.ClientAsync("ivy");
+        using var plain = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "text/plain"));
+        using var empty = await client.PostAsync(path, null);
+        using var stillSignedIn = await client.GetAsync("/alerts");
+
+        Assert.That(plain.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(empty.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(stillSignedIn.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
     [Test]
     public async Task Every_answer_carries_a_strict_content_security_policy_and_nosniff()
     {
