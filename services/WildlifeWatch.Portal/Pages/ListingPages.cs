@@ -131,7 +131,7 @@ internal sealed class ListingPages : IPortalEndpoints
         }
 
         var wildlife = verdict == "wildlife";
-        var label = new Label(id, wildlife, wildlife ? product : ProductTypes.NotWildlife, PortalActor.Of(context.User), time.GetUtcNow());
+        var label = new Label(id, wildlife, wildlife ? product : null, PortalActor.Of(context.User), time.GetUtcNow());
         await store.AddLabelAsync(label, ct);
         return Results.Redirect($"/listings/{Uri.EscapeDataString(id)}#labels");
     }

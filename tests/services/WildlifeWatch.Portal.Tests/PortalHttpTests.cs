@@ -202,6 +202,22 @@ public sealed class PortalHttpTests
     }
 
     [Test]
+    public async Task A_not_wildlife_label_from_the_portal_joins_the_next_training_set_as_a_negative()
+    {
+        using var client = await _server.ClientAsync("ivy");
+        var form = await PortalTestServer.FormAsync(client, "/listings/other-3", ("verdict", "not-wildlife"), ("productType", ""));
+        using var response = await client.PostAsync("/listings/other-3/labels", form);
+
+        var rows = await WildlifeWatch.Classifier.TrainingSet.GatherAsync([], _server.Store);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        var row = rows.Single(r => r.Listing.Title == "Ivory chess set");
+        Assert.That(row.Source, Is.EqualTo(WildlifeWatch.Classifier.TrainingSet.LabelSource));
+        Assert.That(row.Listing.Label, Is.False);
+        Assert.That(row.Listing.ProductType, Is.EqualTo("not-wildlife"));
+    }
+
+    [Test]
     public async Task A_case_groups_listings_and_exports_them_as_one_verifiable_audited_package()
     {
         using var client = await _server.ClientAsync("ivy");
