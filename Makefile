@@ -4,7 +4,7 @@ DOTNET ?= dotnet
 CLI = services/Pipeline.Cli/bin/$(CONFIGURATION)/net10.0/pipeline.dll
 ARGS ?=
 
-.PHONY: all build run serve demo test test-unit verify clean browser bench bench-bus bench-store bench-report bench-fetch bench-classify bench-extract
+.PHONY: all build run serve demo test test-unit verify clean browser bench bench-bus bench-store bench-report bench-fetch bench-classify bench-extract bench-screen
 
 all: build
 
@@ -39,7 +39,7 @@ test-unit: build
 
 # Every benchmark, then artifacts/bench/results.json and docs/benchmarks.md. Loopback only; bounded in time.
 BENCH = $(DOTNET) run -c $(CONFIGURATION) --no-build --project
-bench: build bench-store bench-bus bench-report
+bench: build bench-store bench-bus bench-screen bench-report
 
 bench-store:
 	$(BENCH) benchmarks/WildlifeWatch.Benchmarks.Store -- --count $${BENCH_STORE_COUNT:-1000000}
@@ -49,6 +49,10 @@ bench-bus:
 
 bench-report:
 	$(BENCH) benchmarks/WildlifeWatch.Benchmarks.Report
+
+# Platform screening: p50/p95/p99 latency of POST /api/screen over loopback HTTP (target p95 < 100 ms).
+bench-screen:
+	$(DOTNET) run -c $(CONFIGURATION) --project benchmarks/WildlifeWatch.Benchmarks.Screening -- $(ARGS)
 # Fetcher throughput: 500 pages of the demo marketplace, browser mode at 1, 2 and 4 contexts and HTTP mode.
 bench-fetch: browser
 	$(DOTNET) run -c $(CONFIGURATION) --project benchmarks/WildlifeWatch.Benchmarks.Fetcher -- $(ARGS)

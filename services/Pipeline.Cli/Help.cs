@@ -27,7 +27,8 @@ internal static class Help
                         --concurrency N     pages captured at once (default 3)
                         --threshold X       alert threshold 0..1 (default: Alerts:Threshold, 0.5)
                         --timeout MIN       give up after this many minutes (default 60)
-                        --serve             keep running after the crawl (Ctrl+C stops)
+                        --serve             after the crawl, serve the portal on 127.0.0.1:Portal:Port (5080)
+                                            until Ctrl+C; prints the URL and the admin password
                         --verbose           log what every stage does
               demo      Serve the demo marketplace on 127.0.0.1 until Ctrl+C.
                         --port N            port (default 5080; 0 picks a free one)
@@ -118,6 +119,8 @@ internal static class Help
                                             RABBITMQ_MANAGEMENT_URI; without it: passive declares over AMQP)
                         --watch             refresh as a live table until Ctrl+C
                         --interval SEC      seconds between refreshes (default 5)
+              portal-hash-password  Read a password on standard input; print its PBKDF2 hash for Portal__Users__N__PasswordHash.
+              portal-api-key        Make a screening API key; print it once and its SHA-256 for Portal__ApiKeys__N__KeyHash.
 
             Every setting is also read from appsettings.json and environment variables
             (for example Store__SqlitePath, Fetcher__ExecutablePath, PLAYWRIGHT_CHROMIUM_EXECUTABLE, RABBITMQ_URI).

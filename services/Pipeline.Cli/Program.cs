@@ -25,6 +25,8 @@ var verbs = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     ["publish"] = PublishCommand.Options,
     ["label-queue"] = LabelQueueCommand.Options,
     ["export-training"] = ExportTrainingCommand.Options,
+    [PortalCredentialsCommand.HashPasswordVerb] = PortalCredentialsCommand.Options,
+    [PortalCredentialsCommand.ApiKeyVerb] = PortalCredentialsCommand.Options,
 };
 
 using var cancel = new CancellationTokenSource();
@@ -60,6 +62,8 @@ try
         "publish" => await PublishCommand.ExecuteAsync(line, cancel.Token),
         "label-queue" => await LabelQueueCommand.ExecuteAsync(line, cancel.Token),
         "export-training" => await ExportTrainingCommand.ExecuteAsync(line, cancel.Token),
+        PortalCredentialsCommand.HashPasswordVerb => PortalCredentialsCommand.HashPassword(Console.In, Console.Out),
+        PortalCredentialsCommand.ApiKeyVerb => PortalCredentialsCommand.NewApiKey(Console.Out),
         _ => Help.Print(),
     };
 }

@@ -15,6 +15,16 @@ public sealed class ClassifierModule : IPipelineModule
 
     public void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
+        AddLiveModel(services, configuration);
+        services.AddScoped<ListingScoringHandler>();
+    }
+
+    /// <summary>
+    /// The live model as the classifier holds it (options, lexicon, <see cref="ModelProvider"/>, warm-up); whoever else
+    /// scores (the portal's screening API) registers it this way and adds <see cref="SwapPublishedModel"/> to follow publications.
+    /// </summary>
+    public static IServiceCollection AddLiveModel(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddOptions<ClassifierOptions>()
             .Bind(configuration.GetSection(ClassifierOptions.Section))
             .ValidateDataAnnotations()
@@ -22,9 +32,9 @@ public sealed class ClassifierModule : IPipelineModule
         // Other modules in the same process (the extractor) may share the lexicon.
         services.TryAddSingleton<ILexiconMatcher>(_ => LexiconMatcher.LoadDefault());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ModelProvider>();
+        services.TryAddSingleton<ModelProvider>();
         services.AddHostedService<ModelWarmup>();
-        services.AddScoped<ListingScoringHandler>();
+        return services;
     }
 
     public void ConfigureConsumers(IBusRegistrationConfigurator bus)

@@ -407,6 +407,12 @@ public sealed partial class MongoPipelineStore : IPipelineStore, IDisposable
             filters.Add(F.Lt("extracted_at", Time(until)));
         }
 
+        if (query.Removed is { } removed)
+        {
+            var captures = await RemovedCaptureIdsAsync(ct);
+            filters.Add(removed ? F.In("capture_id", captures) : F.Nin("capture_id", captures));
+        }
+
         if (query.Cursor is not null)
         {
             var (lastScore, lastId) = ListingCursor.Decode(query.Cursor);

@@ -26,6 +26,8 @@ public static class MongoSchema
     public const string SchemaVersions = "schema_versions";
     public const string ListingTraits = "listing_traits";
     public const string ActorLinks = "actor_links";
+    public const string Cases = "cases";
+    public const string CaseListings = "case_listings";
 
     /// <summary>Listing pages watched across crawls for their removal; one document per normalized URL (the _id).</summary>
     public const string WatchedListings = "watched_listings";
@@ -43,6 +45,9 @@ public static class MongoSchema
     /// Forward-only migrations; a migration must be safe to run twice, because two instances starting together may
     /// both apply it before either records it.
     /// </summary>
+    /// <summary>The versions of every migration, oldest first: what a fully initialized database records.</summary>
+    public static IReadOnlyList<int> Versions => [.. Migrations.Select(m => m.Version)];
+
     internal static readonly (int Version, string Description, Func<IMongoDatabase, CancellationToken, Task> Apply)[] Migrations =
     [
         (1, "collections and indexes of the first release", EnsureIndexesAsync),
@@ -50,6 +55,7 @@ public static class MongoSchema
         (3, "shadow scores of challenger models, unique per (listing, model)", EnsureShadowScoreIndexesAsync),
         (4, "listing traits (contacts, image hash bands) and actor links", EnsureIndexesAsync),
         (5, "one alert per listing identity: listing keys of existing alerts, alert history; provenance declarations", KeyExistingAlertsAsync),
+        (6, "cases of the portal and the listings added to them", EnsureIndexesAsync),
     ];
 
     /// <summary>
@@ -175,6 +181,10 @@ public static class MongoSchema
         await Create(ListingTraits,
             Index(keys.Ascending("contacts.kind").Ascending("contacts.value"), "ix_contacts"),
             Index(keys.Ascending("image_bands"), "ix_image_bands"));
+        await Create(CaseListings,
+            Index(keys.Ascending("case_id").Ascending("listing_id"), "ux_case_listing", unique: true),
+            Index(keys.Ascending("case_id").Ascending("seq"), "ix_case_seq"));
+        await Create(Cases, Index(keys.Descending("created_at"), "ix_created"));
         await Create(ActorLinks,
             Index(keys.Ascending("listing_a"), "ix_listing_a"),
             Index(keys.Ascending("listing_b"), "ix_listing_b"));

@@ -171,6 +171,25 @@ public interface IPipelineStore
     /// <summary>The declarations linked to a listing (all of them when <paramref name="listingId"/> is null), oldest submission first.</summary>
     Task<IReadOnlyList<ProvenanceDeclaration>> GetProvenanceDeclarationsAsync(string? listingId = null, CancellationToken ct = default);
 
+    // ---- Cases: investigations that group listings.
+
+    /// <summary>Opens a case and audits it; false (and nothing changes) when a case with that id exists.</summary>
+    Task<bool> CreateCaseAsync(InvestigationCase investigation, CancellationToken ct = default);
+
+    Task<InvestigationCase?> GetCaseAsync(string caseId, CancellationToken ct = default);
+
+    /// <summary>All cases, newest first.</summary>
+    Task<IReadOnlyList<InvestigationCase>> GetCasesAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Adds a listing to a case and audits it under the listing; false when it is already in the case.
+    /// Throws <see cref="KeyNotFoundException"/> when the case does not exist.
+    /// </summary>
+    Task<bool> AddListingToCaseAsync(CaseListing entry, CancellationToken ct = default);
+
+    /// <summary>The listings of a case in the order they were added.</summary>
+    Task<IReadOnlyList<CaseListing>> GetCaseListingsAsync(string caseId, CancellationToken ct = default);
+
     // ---- Audit and retention.
 
     /// <summary>Appends to the audit log; entries are never changed or removed.</summary>

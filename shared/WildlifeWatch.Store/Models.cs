@@ -225,6 +225,9 @@ public sealed record ListingQuery
     /// <summary>Extracted before this time.</summary>
     public DateTimeOffset? Until { get; init; }
 
+    /// <summary>True: only listings whose page was found removed; false: only those not (yet) found removed; null: both.</summary>
+    public bool? Removed { get; init; }
+
     /// <summary>The <see cref="ListingPage.NextCursor"/> of the previous page, or null for the first page.</summary>
     public string? Cursor { get; init; }
 

@@ -129,13 +129,12 @@ internal static class RunCommand
 
         if (serve)
         {
-            Console.WriteLine("Serving (the pipeline keeps consuming; demo marketplace stays up). Press Ctrl+C to stop.");
-            try
+            var sqlitePath = host.Services.GetRequiredService<IOptions<StoreOptions>>().Value.SqlitePath;
+            var served = await PortalServer.ServeAsync(overrides, sqlitePath, Console.Out, ct);
+            if (served != ExitCodes.Ok)
             {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-            catch (OperationCanceledException)
-            {
+                await host.StopAsync(CancellationToken.None);
+                return served;
             }
         }
 

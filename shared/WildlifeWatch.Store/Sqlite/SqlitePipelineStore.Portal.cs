@@ -72,6 +72,14 @@ public sealed partial class SqlitePipelineStore
             Filter("l.extracted_at < $until", "$until", Time(until));
         }
 
+        if (query.Removed is { } removed)
+        {
+            // Removal is known per normalized page URL (watched listings), reached through the listing's capture.
+            where.Add((removed ? "" : "NOT ") +
+                "EXISTS (SELECT 1 FROM captures cap JOIN watched_listings w ON w.normalized_url = cap.normalized_url " +
+                "WHERE cap.id = l.capture_id AND w.removed_at IS NOT NULL)");
+        }
+
         if (query.Cursor is not null)
         {
             // Keyset: strictly after the last row in (score desc, id asc); the first term keeps it an index range.

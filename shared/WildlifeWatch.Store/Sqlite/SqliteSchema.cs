@@ -287,5 +287,21 @@ internal static class SqliteSchema
             declaration_id TEXT NOT NULL REFERENCES provenance_declarations(id),
             PRIMARY KEY(listing_id, declaration_id));
         """,
+        """
+        -- Cases of the investigators' portal (issue 8): a case and the listings added to it.
+        CREATE TABLE IF NOT EXISTS cases(
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS case_listings(
+            case_id TEXT NOT NULL,
+            listing_id TEXT NOT NULL,
+            added_by TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY(case_id, listing_id));
+        CREATE INDEX IF NOT EXISTS ix_case_listings_listing ON case_listings(listing_id);
+        """,
     ];
 }

@@ -850,6 +850,59 @@ public abstract class PipelineStoreContractTests
         }
     }
 
+    // ---- Cases
+
+    [Test]
+    public async Task A_case_is_created_once_and_listed_newest_first()
+    {
+        var older = new InvestigationCase("op-tusk", "Operation Tusk", "ana", T0);
+        var newer = new InvestigationCase("op-scale", "Pangolin scales", "ben", T0.AddHours(1));
+
+        Assert.That(await _store.CreateCaseAsync(older), Is.True);
+        Assert.That(await _store.CreateCaseAsync(older with { Title = "Renamed" }), Is.False, "an existing case id");
+        Assert.That(await _store.CreateCaseAsync(newer), Is.True);
+
+        Assert.That(await _store.GetCaseAsync("op-tusk"), Is.EqualTo(older));
+        Assert.That(await _store.GetCaseAsync("missing"), Is.Null);
+        Assert.That(await _store.GetCasesAsync(), Is.EqualTo(new[] { newer, older }));
+        var audit = await _store.GetAuditAsync(subject: "op-tusk");
+        Assert.That(audit.Select(a => (a.Actor, a.Action)), Is.EqualTo(new[] { ("ana", CaseAudit.Created) }));
+    }
+
+    [Test]
+    public async Task Listings_are_added_to_a_case_once_in_order_and_audited_under_the_listing()
+    {
+        await SeedListingsAsync(new Seed("l1", 0.9), new Seed("l2", 0.8));
+        await _store.CreateCaseAsync(new InvestigationCase("op-tusk", "Operation Tusk", "ana", T0));
+        var second = new CaseListing("op-tusk", "l2", "ana", T0.AddMinutes(1));
+        var first = new CaseListing("op-tusk", "l1", "ben", T0.AddMinutes(1));
+
+        Assert.That(await _store.AddListingToCaseAsync(second), Is.True);
+        Assert.That(await _store.AddListingToCaseAsync(first), Is.True);
+        Assert.That(await _store.AddListingToCaseAsync(second with { AddedBy = "ben" }), Is.False, "already in the case");
+
+        Assert.That(await _store.GetCaseListingsAsync("op-tusk"), Is.EqualTo(new[] { second, first }));
+        Assert.That(await _store.GetCaseListingsAsync("other"), Is.Empty);
+        var audit = await _store.GetAuditAsync(subject: "l2");
+        Assert.That(audit.Select(a => (a.Actor, a.Action, a.Details)), Is.EqualTo(new[] { ("ana", CaseAudit.ListingAdded, (string?)"case op-tusk") }));
+        Assert.That(async () => await _store.AddListingToCaseAsync(new CaseListing("missing", "l1", "ana", T0)), Throws.TypeOf<KeyNotFoundException>());
+    }
+
+    [Test]
+    public async Task The_removed_filter_selects_listings_whose_page_was_found_removed()
+    {
+        await SeedListingsAsync(new Seed("gone", 0.9), new Seed("live", 0.8), new Seed("unwatched", 0.7));
+        await _store.RecordListingSeenAsync("http://shop.example/item/gone", "seed", "c1", T0);
+        await _store.RecordListingSeenAsync("http://shop.example/item/live", "seed", "c1", T0);
+        await _store.MarkListingRemovedAsync("http://shop.example/item/gone", T0.AddDays(1), "404");
+
+        var removed = await _store.QueryListingsAsync(new ListingQuery { Removed = true });
+        var live = await _store.QueryListingsAsync(new ListingQuery { Removed = false });
+
+        Assert.That(removed.Items.Select(i => i.Listing.Id), Is.EqualTo(new[] { "gone" }));
+        Assert.That(live.Items.Select(i => i.Listing.Id), Is.EqualTo(new[] { "live", "unwatched" }));
+    }
+
     // ---- Helpers
 
     private sealed record Seed(string Id, double? Score, string Species = "elephants", string Host = "shop.example", string? Seller = "seller-1", int Hours = 0);

@@ -68,7 +68,8 @@ public sealed class MongoPipelineStoreTests : PipelineStoreContractTests
         var versions = await _store!.Database.GetCollection<BsonDocument>(MongoSchema.SchemaVersions).Find(FilterDefinition<BsonDocument>.Empty).ToListAsync();
         var frontierIndexes = await (await _store.Database.GetCollection<BsonDocument>(MongoSchema.Frontier).Indexes.ListAsync()).ToListAsync();
 
-        Assert.That(versions.Select(v => v["_id"].ToInt32()), Is.EqualTo(new[] { 1 }));
+        Assert.That(versions.Select(v => v["_id"].ToInt32()).Order(), Is.EqualTo(Enumerable.Range(1, MongoSchema.Versions.Count)));
+        Assert.That(MongoSchema.Versions, Is.EqualTo(Enumerable.Range(1, MongoSchema.Versions.Count)), "consecutive migration versions");
         Assert.That(frontierIndexes.Single(i => i["name"] == "ux_crawl_url")["unique"].ToBoolean(), Is.True);
     }
 }
