@@ -33,6 +33,5 @@ public sealed class AlertDecider(IOptions<AlertOptions> options)
     }
 
     /// <summary>The marketplace a listing lives on, as investigators and routing keys name it.</summary>
-    public static string Platform(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? (uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}") : "unknown";
+    public static string Platform(string url) => ListingFacts.Platform(url);
 }

@@ -19,6 +19,8 @@ public static class PortalApp
         new AlertPages(),
         new ListingPages(),
         new CasePages(),
+        new TakedownPages(),
+        new ProvenancePages(),
         new ScreeningApi(),
     ];
 

@@ -58,7 +58,8 @@ internal sealed class ListingPages : IPortalEndpoints
         var latest = scores.Count == 0 ? null : scores[^1];
         var traits = await store.GetListingTraitsAsync(id, ct);
         var captures = await ListingAccess.CapturesAsync(store, listing, ct);
-        var alert = (await store.GetAlertsAsync(listing.CrawlId, ct)).FirstOrDefault(a => a.ListingId == id);
+        var alert = await store.GetAlertOfListingAsync(id, ct);
+        var provenance = await ProvenancePages.SectionAsync(store, id, ct);
         var labels = await store.GetLabelsAsync(id, ct);
         var linked = await LinkedAsync(store, context, id, ct);
         await store.AppendAuditAsync(new AuditEntry(PortalActor.Of(context.User), "view", id, null, time.GetUtcNow()), ct);
@@ -92,6 +93,7 @@ internal sealed class ListingPages : IPortalEndpoints
             <h2>Capture history and evidence hashes</h2>{CaptureTable(captures)}
             <h2>Score history</h2>{ScoreTable(scores)}
             <h2>Labels</h2>{LabelTable(labels)}
+            <h2 id="provenance">Provenance declarations</h2>{provenance}
             {forms}
             """);
         return await PortalLayout.PageAsync(context, listing.Title.Length == 0 ? "Listing" : listing.Title, body);

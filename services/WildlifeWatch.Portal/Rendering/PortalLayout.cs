@@ -15,6 +15,8 @@ public static class PortalLayout
         new("Alerts", "/alerts", Security.PortalPolicies.Review),
         new("Listings", "/listings", Security.PortalPolicies.Review),
         new("Cases", "/cases", Security.PortalPolicies.Investigate),
+        new("Takedown reports", "/takedown", Security.PortalPolicies.Review),
+        new("Provenance", "/provenance", Security.PortalPolicies.Review),
     };
 
     public const string Css = """

@@ -104,6 +104,31 @@ public sealed class PortalBrowserTests
     }
 
     [Test]
+    public async Task An_investigator_downloads_a_takedown_report_from_the_navigation()
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await SignInAsync(page, "ivy");
+
+        await page.ClickAsync("header >> text=Takedown reports");
+        await page.FillAsync("input[name=platform]", PortalTestServer.Shop);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("button:has-text('Download')"));
+        var path = Path.Combine(Path.GetTempPath(), $"wtw-takedown-{Guid.NewGuid():N}.csv");
+        try
+        {
+            await download.SaveAsAsync(path);
+            var lines = await File.ReadAllLinesAsync(path);
+            Assert.That(download.SuggestedFilename, Does.StartWith("takedown-shop.example-").And.EndWith(".csv"));
+            Assert.That(lines[0], Is.EqualTo(TakedownReport.CsvHeader));
+            Assert.That(lines.Skip(1).Select(l => l.Split(',')[0]), Does.Contain("http://shop.example/item/1"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public async Task A_platform_partner_cannot_open_another_platforms_listing()
     {
         var page = await _context.NewPageAsync();
