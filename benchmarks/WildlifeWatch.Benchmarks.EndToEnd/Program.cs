@@ -286,6 +286,27 @@ internal sealed class PipelineUnderTest : IAsyncDisposable
         }
     }
 
+    /// <summary>On RabbitMQ alerts leave by a topic exchange: the subscriber binds to every routing key, as a subscription for all alerts would.</summary>
+    internal sealed class TimeAlertDefinition : ConsumerDefinition<TimeAlert>
+    {
+        public TimeAlertDefinition() => EndpointName = "wtw.bench.alert-subscriber";
+
+        protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TimeAlert> consumerConfigurator, IRegistrationContext context)
+        {
+            if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+            {
+                rabbit.AutoDelete = true;
+                rabbit.Durable = false;
+                rabbit.ConfigureConsumeTopology = false;
+                rabbit.Bind(WildlifeWatch.Contracts.AlertRouting.Exchange, b =>
+                {
+                    b.ExchangeType = RabbitMQ.Client.ExchangeType.Topic;
+                    b.RoutingKey = "#";
+                });
+            }
+        }
+    }
+
     /// <summary>Marks a listing done once the alert stage's consumer finished with its score, alert or not.</summary>
     internal sealed class AlertStageObserver(Probe probe) : IConsumeObserver
     {
@@ -315,11 +336,7 @@ internal sealed class PipelineUnderTest : IAsyncDisposable
 
         public void ConfigureConsumers(IBusRegistrationConfigurator bus)
         {
-            bus.AddConsumer<TimeAlert>().Endpoint(e =>
-            {
-                e.Name = "wtw.bench.alert-subscriber";
-                e.Temporary = true;
-            });
+            bus.AddConsumer<TimeAlert, TimeAlertDefinition>();
             bus.AddConsumeObserver<AlertStageObserver>();
         }
     }
