@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using WildlifeWatch.Benchmarks;
 using WildlifeWatch.Classifier;
 using WildlifeWatch.Classifier.Batch;
 using WildlifeWatch.Contracts.V1;
@@ -86,6 +87,10 @@ try
     await bus.StopAsync();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"service handler: {serviceCount:N0} listings in {service.Elapsed.TotalSeconds:F1}s = {serviceCount / service.Elapsed.TotalSeconds:N0} listings/s (score + reasons stored in SQLite, ListingScored published; {concurrency} at once)"));
+    BenchReport.Save("classify", [
+        new Figure("classify", $"pipeline classify, {result.Scored:N0} listings (JSON lines in and out)", Math.Round(result.Scored / batch.Elapsed.TotalSeconds), "listings/s"),
+        new Figure("classify", $"classifier handler, {serviceCount:N0} listings (score + reasons in SQLite, ListingScored published, {concurrency} at once)", Math.Round(serviceCount / service.Elapsed.TotalSeconds), "listings/s"),
+    ]);
 }
 finally
 {

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
+using WildlifeWatch.Benchmarks;
 using WildlifeWatch.Detection;
 using WildlifeWatch.Detection.Contacts;
 using WildlifeWatch.Extractor;
@@ -45,7 +45,7 @@ Console.WriteLine($"  automaton only (normalized text):  {bytes / 1e6 / automato
 Console.WriteLine($"  normalize + automaton:             {bytes / 1e6 / full.TotalSeconds,8:N1} MB/s");
 
 // ---- 2. Listings extracted per second
-var pages = corpus.Select((l, i) => Page(l.Title, l.Description, i)).ToList();
+var pages = corpus.Select((l, i) => ListingPages.Html(l.Title, l.Description, i)).ToList();
 var extractor = new ListingExtractor();
 var contacts = new ContactExtractor();
 var languages = LanguageIdentifier.Default;
@@ -61,31 +61,13 @@ var enriched = Rate(i =>
     return matcher.Match(all).Count + contacts.Extract(all, "US", pageUrl.Host).Count + (languages.Identify(all)?.Length ?? 0) >= 0;
 }, seconds);
 Console.WriteLine($"Listings extracted + lexicon + contacts + language:         {enriched,10:N0} listings/s");
+BenchReport.Save("extract", [
+    new Figure("extract", "lexicon scan, automaton only (full lexicon, one core)", Math.Round(bytes / 1e6 / automaton.TotalSeconds, 1), "MB/s"),
+    new Figure("extract", "lexicon scan, normalize + automaton (one core)", Math.Round(bytes / 1e6 / full.TotalSeconds, 1), "MB/s"),
+    new Figure("extract", "listings extracted, HTML -> fields (one core)", Math.Round(extractedOnly), "listings/s"),
+    new Figure("extract", "listings extracted + lexicon + contacts + language (one core)", Math.Round(enriched), "listings/s"),
+]);
 return;
-
-static string Page(string title, string description, int i)
-{
-    var t = WebUtility.HtmlEncode(title);
-    var d = WebUtility.HtmlEncode(description);
-    var json = JsonSerializer.Serialize(new Dictionary<string, object>
-    {
-        ["@context"] = "https://schema.org", ["@type"] = "Product", ["name"] = title, ["description"] = description,
-        ["image"] = new[] { $"/img/{i}-1.jpg", $"/img/{i}-2.jpg" },
-        ["offers"] = new Dictionary<string, object> { ["@type"] = "Offer", ["price"] = "120", ["priceCurrency"] = "USD", ["seller"] = new Dictionary<string, string> { ["@type"] = "Person", ["name"] = "seller" + (i % 40) } },
-    });
-    return $"""
-        <!doctype html><html><head><title>{t}</title><meta property="og:type" content="product"><meta property="og:title" content="{t}">
-        <script type="application/ld+json">{json}</script></head><body>
-        <nav class="breadcrumbs"><a href="/">Home</a> › <a href="/c/antiques">Antiques</a></nav>
-        <article itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">{t}</h1>
-        <div class="gallery"><img itemprop="image" src="/img/{i}-1.jpg"><img itemprop="image" src="/img/{i}-2.jpg"></div>
-        <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><span itemprop="price" content="120">$120</span>
-        <meta itemprop="priceCurrency" content="USD"></div><div itemprop="description">{d}</div>
-        <dl><dt>Seller</dt><dd><a class="seller" href="/u/{i % 40}">seller{i % 40}</a></dd><dt>Location</dt><dd><span class="location">Town</span></dd>
-        <dt>Posted</dt><dd><time class="posted" datetime="2025-11-07">2025-11-07</time></dd></dl></article>
-        <footer><a href="/help">Help</a> <a href="/terms">Terms</a></footer></body></html>
-        """;
-}
 
 // Runs the action repeatedly for about the time box (at least 3 times) and returns the mean duration of one run.
 static (T Result, TimeSpan PerRun) Time<T>(Func<T> action, int seconds)

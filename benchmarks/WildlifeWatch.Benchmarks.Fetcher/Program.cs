@@ -1,20 +1,30 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using MassTransit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using WildlifeWatch.Benchmarks;
+using WildlifeWatch.Benchmarks.Fetcher;
+using WildlifeWatch.Contracts.V1;
 using WildlifeWatch.DemoMarketplace;
 using WildlifeWatch.Fetcher;
 using WildlifeWatch.Store.Sqlite;
 
-// Crawls the demo marketplace with the fetcher's own capture path (no bus, no store writes) and prints pages/s and
-// the peak resident memory of this process and its Chromium, for browser mode at 1, 2 and 4 contexts and for HTTP mode.
-// The marketplace is served on four loopback addresses: a context serves one host at a time, so parallel contexts
-// need parallel hosts, as a real crawl across sites has.
-// Usage: dotnet run -c Release --project benchmarks/WildlifeWatch.Benchmarks.Fetcher -- [--pages N] [--hosts N]
-var pages = Arg("--pages", 500);
-var hostCount = Arg("--hosts", 4);
+// The fetcher side by side with its peers on the SAME list of JavaScript-rendered listing pages of the demo
+// marketplace (served on four loopback addresses, the list spread over them), at 1, 2 and 4 pages in flight:
+//   ours, full capture  - the fetcher service's CaptureHandler: browser render, screenshot, WARC, DOM, text, manifest,
+//                         every artifact hashed and stored in SQLite, PageCaptured published (in-memory bus);
+//   ours, capture off   - the same browser path without screenshot, WARC and store (DOM, text and links only);
+//   Crawlee             - PlaywrightCrawler from npm (benchmarks/peers/crawlee.mjs) driving the same Chromium;
+//   raw Playwright      - goto + content in Node with playwright-core (benchmarks/peers/raw-playwright.mjs), the limit;
+// and our HTTP mode. No per-host politeness delay for anyone. Pages/s and the peak RSS of each fetcher's process
+// tree (ours includes the in-process demo marketplace).
+// Usage: dotnet run -c Release --project benchmarks/WildlifeWatch.Benchmarks.Fetcher -- [--pages N] [--runs N]
+//        [--warmup-pages N] [--concurrency 1,2,4] [--no-peers] [--peers DIR]
+var o = FetchBenchOptions.Parse(args);
 var servers = new List<DemoMarketplaceServer>();
-for (var i = 1; i <= hostCount; i++)
+for (var i = 1; i <= 4; i++)
 {
     servers.Add(await DemoMarketplaceServer.StartAsync(new DemoMarketplaceOptions { Host = $"127.0.0.{i}" }));
 }
@@ -22,89 +32,43 @@ for (var i = 1; i <= hostCount; i++)
 var directory = Directory.CreateTempSubdirectory("wtw-bench-fetch-");
 try
 {
-    using var store = new SqlitePipelineStore(Path.Combine(directory.FullName, "pipeline.db"));
-    await store.InitializeAsync();
-    Console.WriteLine($"Demo marketplace on {string.Join(", ", servers.Select(s => s.BaseUrl))}; {pages} pages per run; {Environment.ProcessorCount} cores");
-    Console.WriteLine($"{"mode",-8} {"contexts",8} {"pages",6} {"failed",6} {"seconds",8} {"pages/s",8} {"peak RSS MB",12}");
-    foreach (var (mode, contexts) in new[] { (RenderMode.Browser, 1), (RenderMode.Browser, 2), (RenderMode.Browser, 4), (RenderMode.Http, 4) })
+    var pages = PageList.Build(servers, o.Pages);
+    var warmup = PageList.Build(servers, o.WarmupPages, offset: o.Pages);
+    var urlsFile = Path.Combine(directory.FullName, "urls.txt");
+    var warmupFile = Path.Combine(directory.FullName, "warmup.txt");
+    await File.WriteAllLinesAsync(urlsFile, pages.Select(u => u.AbsoluteUri));
+    await File.WriteAllLinesAsync(warmupFile, warmup.Select(u => u.AbsoluteUri));
+    Console.WriteLine($"Fetcher benchmark: {pages.Count} distinct listing pages over {servers.Count} loopback hosts, warm-up {warmup.Count} pages, {o.Runs} runs per figure, {Environment.ProcessorCount} cores.");
+
+    var peers = o.Peers ? PeerRunner.Find(o.PeersDirectory) : null;
+    if (o.Peers && peers is null)
     {
-        var result = await RunAsync(mode, contexts);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{mode,-8} {(mode == RenderMode.Http ? "-" : contexts.ToString(CultureInfo.InvariantCulture)),8} {result.Pages,6} {result.Failed,6} {result.Seconds,8:F1} {result.Pages / result.Seconds,8:F2} {result.PeakRssMb,12:F0}"));
+        Console.WriteLine("  benchmarks/peers has no node_modules: run `npm ci` there (make bench-fetch does); peers skipped.");
     }
 
-    async Task<(int Pages, int Failed, double Seconds, double PeakRssMb)> RunAsync(string mode, int contexts)
+    var figures = new List<Figure>();
+    foreach (var concurrency in o.Concurrency)
     {
-        var options = new FetcherOptions
+        var full = await MeasureAsync($"ours full capture, {concurrency} in flight", run => Ours.RunAsync(run < 0 ? warmup : pages, concurrency, RenderMode.Browser, fullCapture: true, directory.FullName));
+        var off = await MeasureAsync($"ours capture off, {concurrency} in flight", run => Ours.RunAsync(run < 0 ? warmup : pages, concurrency, RenderMode.Browser, fullCapture: false, directory.FullName));
+        if (peers is not null)
         {
-            MaxConcurrentPages = contexts,
-            PerHostMinDelayMs = 0,
-            AllowedPrivateNetworks = "127.0.0.0/8",
-            RenderMode = mode,
-            MaxAttempts = 1,
-        };
-        var wrapped = Options.Create(options);
-        await using var browser = new BrowserSession(wrapped);
-        using var http = new GuardedHttpClient(wrapped);
-        var politeness = new HostPoliteness(store, wrapped);
-        var capturer = new PageCapturer(
-            new BrowserPageLoader(browser, http, politeness, wrapped), new HttpPageLoader(http, politeness, wrapped), new HostCircuitBreakers(wrapped), wrapped);
-        if (mode == RenderMode.Browser)
-        {
-            // Started before the clock: the launch is not a page.
-            await browser.GetBrowserVersionAsync();
+            var crawlee = await MeasureAsync($"Crawlee PlaywrightCrawler, {concurrency} in flight", run => peers.RunAsync("crawlee.mjs", run < 0 ? warmupFile : urlsFile, concurrency));
+            var raw = await MeasureAsync($"raw Playwright (Node goto + content), {concurrency} in flight", run => peers.RunAsync("raw-playwright.mjs", run < 0 ? warmupFile : urlsFile, concurrency));
+            figures.Add(full.Rate.Against("Crawlee PlaywrightCrawler", crawlee.Rate) with { Target = ">= 1.5" });
+            figures.Add(full.Rate.Against("raw Playwright", raw.Rate) with { Name = full.Rate.Name + " vs the limit", Target = ">= 0.7" });
+            figures.Add(off.Rate.Against("raw Playwright", raw.Rate));
+            figures.AddRange([crawlee.Rate, raw.Rate, full.Rss, off.Rss, crawlee.Rss, raw.Rss]);
         }
-
-        var frontier = new ConcurrentQueue<Uri>(servers.Select(s => s.BaseUrl));
-        var seen = new ConcurrentDictionary<string, bool>(servers.Select(s => KeyValuePair.Create(s.BaseUrl.AbsoluteUri, true)));
-        var hosts = servers.Select(s => s.BaseUrl.Authority).ToHashSet();
-        var done = 0;
-        var failed = 0;
-        var peak = 0L;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
+        else
         {
-            while (!sampling.IsCancellationRequested)
-            {
-                peak = Math.Max(peak, ProcessTreeRss());
-                await Task.Delay(200).ConfigureAwait(false);
-            }
-        });
-        var clock = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, contexts).Select(async _ =>
-        {
-            while (Interlocked.Increment(ref done) <= pages)
-            {
-                if (!frontier.TryDequeue(out var url))
-                {
-                    // The crawl ran out of new pages: fetch the known ones again, as revisits would.
-                    url = new Uri(seen.Keys.ElementAt(Random.Shared.Next(seen.Count)));
-                }
-
-                try
-                {
-                    var page = await capturer.CaptureAsync(url, mode);
-                    foreach (var link in page.Outlinks)
-                    {
-                        var uri = new Uri(link);
-                        if (hosts.Contains(uri.Authority) && seen.TryAdd(uri.AbsoluteUri, true))
-                        {
-                            frontier.Enqueue(uri);
-                        }
-                    }
-                }
-                catch (FetchException)
-                {
-                    Interlocked.Increment(ref failed);
-                }
-            }
-        }).ToList();
-        await Task.WhenAll(workers);
-        var seconds = clock.Elapsed.TotalSeconds;
-        await sampling.CancelAsync();
-        await sampler;
-        return (pages, failed, seconds, peak / 1024.0 / 1024.0);
+            figures.AddRange([full.Rate, off.Rate, full.Rss, off.Rss]);
+        }
     }
+
+    var http = await MeasureAsync("ours HTTP mode, 4 in flight", run => Ours.RunAsync(run < 0 ? warmup : pages, 4, RenderMode.Http, fullCapture: true, directory.FullName));
+    figures.AddRange([http.Rate, http.Rss]);
+    BenchReport.Save("fetch", figures);
 }
 finally
 {
@@ -113,53 +77,175 @@ finally
         await server.DisposeAsync();
     }
 
+    SqliteConnection.ClearAllPools();
     directory.Delete(recursive: true);
 }
 
-int Arg(string name, int fallback)
+async Task<(Figure Rate, Figure Rss)> MeasureAsync(string name, Func<int, Task<FetchRun>> run)
 {
-    var at = Array.IndexOf(args, name);
-    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    var peakRss = new List<double>();
+    var measured = await Runs.MeasureAsync(1, o.Runs, async i =>
+    {
+        var result = await run(i);
+        if (result.Failed > 0 || result.Unrendered > 0)
+        {
+            Console.Write($"[{result.Failed} failed, {result.Unrendered} without the script-rendered listing] ");
+        }
+
+        if (i >= 0)
+        {
+            peakRss.Add(result.PeakRssMb);
+        }
+
+        return result.Pages / result.Seconds;
+    }, name);
+    peakRss.Sort();
+    return (measured.ToFigure("fetch", name, "pages/s"),
+        new Figure("fetch", $"peak RSS, {name}", Math.Round(peakRss[peakRss.Count / 2]), "MB", Math.Round(peakRss[0]), Math.Round(peakRss[^1]), peakRss.Count));
 }
 
-// This process and every descendant (Playwright's driver, Chromium and its renderers), from /proc.
-static long ProcessTreeRss()
+internal sealed record FetchBenchOptions(int Pages, int WarmupPages, int Runs, IReadOnlyList<int> Concurrency, bool Peers, string PeersDirectory)
 {
-    var parents = new Dictionary<int, int>();
-    var rss = new Dictionary<int, long>();
-    foreach (var dir in Directory.EnumerateDirectories("/proc"))
+    public static FetchBenchOptions Parse(string[] args)
     {
-        if (!int.TryParse(Path.GetFileName(dir), out var pid))
+        string? Value(string name, string env) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault()
+            ?? (Environment.GetEnvironmentVariable(env) is { Length: > 0 } v ? v : null);
+        int Int(string name, string env, int fallback) => Value(name, env) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var concurrency = (Value("concurrency", "BENCH_FETCH_CONCURRENCY") ?? "1,2,4")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
+        return new FetchBenchOptions(
+            Int("pages", "BENCH_FETCH_PAGES", 500),
+            Int("warmup-pages", "BENCH_FETCH_WARMUP_PAGES", 20),
+            Int("runs", "BENCH_FETCH_RUNS", 3),
+            concurrency,
+            !args.Contains("--no-peers") && Environment.GetEnvironmentVariable("BENCH_FETCH_PEERS") != "0",
+            Value("peers", "BENCH_PEERS_DIR") ?? Path.Combine("benchmarks", "peers"));
+    }
+}
+
+/// <summary>One timed pass over a page list.</summary>
+internal sealed record FetchRun(int Pages, int Failed, double Seconds, double PeakRssMb, int Unrendered = 0);
+
+/// <summary>The pages every fetcher gets: distinct listing pages, host after host, so parallel pages are on parallel hosts.</summary>
+internal static class PageList
+{
+    public static IReadOnlyList<Uri> Build(IReadOnlyList<DemoMarketplaceServer> servers, int count, int offset = 0)
+    {
+        var listings = servers[0].GroundTruth;
+        var capacity = listings.Count * servers.Count;
+        if (offset + count > capacity)
         {
-            continue;
+            throw new ArgumentOutOfRangeException(nameof(count), $"the demo serves {capacity} distinct listing pages over {servers.Count} hosts; {offset + count} asked");
         }
 
-        try
+        return Enumerable.Range(offset, count)
+            .Select(i => servers[i % servers.Count].ListingUrl(listings[i / servers.Count % listings.Count].Id))
+            .ToList();
+    }
+}
+
+/// <summary>Our fetcher over the page list with a fresh browser and store per run (launch not timed).</summary>
+internal static class Ours
+{
+    // Only app.js writes the price element: its presence says the page was captured after the scripts rendered it.
+    public const string RenderedMarker = "itemprop=\"price\"";
+
+    private static readonly SpanProfile Profile = new(WildlifeWatch.Hosting.PipelineTelemetry.Name);
+
+    public static async Task<FetchRun> RunAsync(IReadOnlyList<Uri> pages, int concurrency, string mode, bool fullCapture, string directory)
+    {
+        var options = new FetcherOptions
         {
-            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
-            rss[pid] = long.Parse(fields[21], CultureInfo.InvariantCulture) * Environment.SystemPageSize;
-        }
-        catch (IOException)
+            MaxConcurrentPages = concurrency,
+            PerHostMinDelayMs = 0,
+            AllowedPrivateNetworks = "127.0.0.0/8",
+            RenderMode = mode,
+            MaxAttempts = 1,
+            CaptureScreenshot = fullCapture,
+        };
+        var wrapped = Options.Create(options);
+        var dbPath = Path.Combine(directory, $"pipeline-{Guid.NewGuid():N}.db");
+        using var store = new SqlitePipelineStore(dbPath);
+        await store.InitializeAsync();
+        await store.CreateCrawlAsync(new WildlifeWatch.Store.Crawl("bench", DateTimeOffset.UtcNow, "{}"));
+        await using var browser = new BrowserSession(wrapped);
+        using var http = new GuardedHttpClient(wrapped);
+        var politeness = new HostPoliteness(store, wrapped);
+        var capturer = new PageCapturer(
+            new BrowserPageLoader(browser, http, politeness, wrapped), new HttpPageLoader(http, politeness, wrapped), new HostCircuitBreakers(wrapped), wrapped);
+        var handler = new CaptureHandler(store, capturer);
+        var services = new ServiceCollection();
+        services.AddMassTransit(x =>
         {
-            // The process ended while we looked.
+            x.ConfigureUsageTelemetryOptions(t => t.Enabled = false);
+            x.UsingInMemory();
+        });
+        await using var provider = services.BuildServiceProvider();
+        var bus = provider.GetRequiredService<IBusControl>();
+        await bus.StartAsync();
+        if (mode == RenderMode.Browser)
+        {
+            await browser.GetBrowserVersionAsync();
         }
+
+        var failures = new FailureCounter();
+        await bus.ConnectReceiveEndpoint("bench-fetch-failed", e => e.Handler<FetchFailed>(failed =>
+        {
+            failures.Add(failed.Message.Reason);
+            return Task.CompletedTask;
+        })).Ready;
+
+        var next = -1;
+        var unrendered = 0;
+        Profile.Reset();
+        using var rss = RssSampler.Start(Environment.ProcessId);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < pages.Count; i = Interlocked.Increment(ref next))
+            {
+                var url = pages[i];
+                if (fullCapture)
+                {
+                    await handler.HandleAsync(new FetchRequested(Guid.NewGuid(), "bench", "bench", url.AbsoluteUri, url.AbsoluteUri, 0, DateTimeOffset.UtcNow, mode), bus);
+                }
+                else
+                {
+                    try
+                    {
+                        var page = await capturer.CaptureAsync(url, mode);
+                        if (!page.Html.Contains(RenderedMarker, StringComparison.Ordinal))
+                        {
+                            Interlocked.Increment(ref unrendered);
+                        }
+                    }
+                    catch (FetchException e)
+                    {
+                        failures.Add(e.Message);
+                    }
+                }
+            }
+        }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var peak = await rss.StopAsync();
+        await bus.StopAsync();
+        Profile.Print($"{(fullCapture ? "full capture" : "capture off")} {mode}, {concurrency} in flight", pages.Count);
+        return new FetchRun(pages.Count, failures.Count, seconds, peak, unrendered);
     }
 
-    var self = Environment.ProcessId;
-    long total = 0;
-    foreach (var (pid, bytes) in rss)
+    private sealed class FailureCounter
     {
-        for (var p = pid; p > 1; p = parents.GetValueOrDefault(p))
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Add(string reason)
         {
-            if (p == self)
+            // The first reason is enough to see what went wrong; the count says how often.
+            if (Interlocked.Increment(ref _count) == 1)
             {
-                total += bytes;
-                break;
+                Console.Write($"[first failure: {reason}] ");
             }
         }
     }
-
-    return total;
 }

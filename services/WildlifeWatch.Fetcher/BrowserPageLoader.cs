@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,18 +19,16 @@ namespace WildlifeWatch.Fetcher;
 /// </summary>
 public sealed partial class BrowserPageLoader
 {
-    private const string VisibleTextScript =
-        "() => (document.body ?? document.documentElement)?.innerText ?? ''";
-
-    // Resolved by the browser against document.baseURI, exactly as a click would; SVG links included.
-    private const string OutlinksScript =
+    // Visible text and links (with their anchor text) in one round trip to the page. Links are resolved by the browser
+    // against document.baseURI, exactly as a click would; SVG links included.
+    private const string TextAndLinksScript =
         """
         () => {
-          const out = [];
+          const links = [];
           for (const a of document.querySelectorAll('a[href]')) {
-            try { out.push([new URL(a.getAttribute('href'), document.baseURI).href, (a.innerText || a.textContent || '').trim().slice(0, 200)]); } catch { }
+            try { links.push([new URL(a.getAttribute('href'), document.baseURI).href, (a.innerText || a.textContent || '').trim().slice(0, 200)]); } catch { }
           }
-          return out;
+          return { text: (document.body ?? document.documentElement)?.innerText ?? '', links };
         }
         """;
 
@@ -137,29 +136,43 @@ public sealed partial class BrowserPageLoader
         var document = state.Document ?? throw new PermanentFetchException("the browser received no response for the page");
         if (_options.NetworkIdleTimeoutMs > 0)
         {
-            try
+            // Script-rendered pages fetch their data after load; give them a bounded chance to finish.
+            using (PipelineTelemetry.Source.StartActivity("browser.network-quiet"))
             {
-                // Script-rendered pages fetch their data after load; give them a bounded chance to finish.
-                await page.WaitForLoadStateAsync(LoadState.NetworkIdle, new PageWaitForLoadStateOptions { Timeout = _options.NetworkIdleTimeoutMs });
-            }
-            catch (TimeoutException)
-            {
-                _logger.LogDebug("Network not idle after {Timeout} ms on {Url}; capturing anyway", _options.NetworkIdleTimeoutMs, url);
+                if (!await state.WaitQuietAsync(TimeSpan.FromMilliseconds(_options.NetworkQuietMs), TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs), _time, ct))
+                {
+                    _logger.LogDebug("Network not quiet after {Timeout} ms on {Url}; capturing anyway", _options.NetworkIdleTimeoutMs, url);
+                }
             }
         }
 
         ct.ThrowIfCancellationRequested();
         try
         {
-            // Playwright's reads take no timeout of their own; a script that spins after load would hold them forever.
-            var html = await Bounded(page.ContentAsync(), "reading the rendered DOM");
-            var text = await Bounded(page.EvaluateAsync<string?>(VisibleTextScript), "reading the visible text") ?? string.Empty;
-            var anchors = await Bounded(page.EvaluateAsync<string[][]?>(OutlinksScript), "reading the links") ?? [];
-            var (links, anchorTexts) = PageCapturer.NormalizeOutlinks(anchors.Where(a => a.Length == 2).Select(a => (a[0], (string?)a[1])));
+            string html, text;
+            IReadOnlyList<string> links;
+            IReadOnlyDictionary<string, string> anchorTexts;
+            using (PipelineTelemetry.Source.StartActivity("browser.read-dom"))
+            {
+                // Playwright's reads take no timeout of their own; a script that spins after load would hold them forever.
+                html = await Bounded(page.ContentAsync(), "reading the rendered DOM");
+                var read = await Bounded(page.EvaluateAsync<JsonElement?>(TextAndLinksScript), "reading the visible text and links");
+                text = read is { } r && r.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : string.Empty;
+                var anchors = read is { } l && l.TryGetProperty("links", out var a) && a.ValueKind == JsonValueKind.Array
+                    ? a.EnumerateArray()
+                        .Where(e => e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == 2 && e[0].ValueKind == JsonValueKind.String)
+                        .Select(e => (e[0].GetString()!, e[1].ValueKind == JsonValueKind.String ? e[1].GetString() : null))
+                        .ToList()
+                    : [];
+                (links, anchorTexts) = PageCapturer.NormalizeOutlinks(anchors);
+            }
+
             using var screenshotSpan = PipelineTelemetry.Source.StartActivity("browser.screenshot");
-            var screenshot = await Bounded(
-                page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Type = ScreenshotType.Png, Timeout = _options.NavigationTimeoutMs }),
-                "taking the screenshot");
+            var screenshot = _options.CaptureScreenshot
+                ? await Bounded(
+                    page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Type = ScreenshotType.Png, Timeout = _options.NavigationTimeoutMs }),
+                    "taking the screenshot")
+                : [];
             state.ThrowIfFailed();
             var warnings = state.Warnings.ToList();
             if (ResponseChecks.Decode(document.Content, document.ContentType).Note is { } note)
@@ -200,6 +213,7 @@ public sealed partial class BrowserPageLoader
     {
         var request = route.Request;
         var isDocument = request.IsNavigationRequest && request.Frame.ParentFrame is null;
+        state.RequestStarted(_time);
         try
         {
             if (!isDocument && _blockedTypes.Contains(request.ResourceType))
@@ -275,6 +289,10 @@ public sealed partial class BrowserPageLoader
         {
             // The page was closed while this request was in flight: nobody waits for it any more.
         }
+        finally
+        {
+            state.RequestEnded(_time);
+        }
     }
 
     private static async Task AbortQuietlyAsync(IRoute route)
@@ -331,6 +349,8 @@ public sealed partial class BrowserPageLoader
         private long _subresourceBytes;
 
         public IReadOnlyList<SessionCookie>? Cookies { get; } = cookies;
+        private int _inFlight;
+        private long _lastActivity;
 
         public ConcurrentQueue<HttpExchange> Exchanges { get; } = new();
 
@@ -357,6 +377,39 @@ public sealed partial class BrowserPageLoader
         public Uri? TakeRedirect() => _failure is null ? Interlocked.Exchange(ref _redirect, null) : null;
 
         public void Fail(FetchException e) => Interlocked.CompareExchange(ref _failure, e, null);
+
+        public void RequestStarted(TimeProvider time)
+        {
+            Interlocked.Increment(ref _inFlight);
+            Volatile.Write(ref _lastActivity, time.GetTimestamp());
+        }
+
+        public void RequestEnded(TimeProvider time)
+        {
+            Volatile.Write(ref _lastActivity, time.GetTimestamp());
+            Interlocked.Decrement(ref _inFlight);
+        }
+
+        /// <summary>
+        /// Every request of the page passes through our interception, so we know when none is open: quiet means none
+        /// for <paramref name="quiet"/>, measured here rather than by Playwright's fixed 500 ms network-idle window.
+        /// </summary>
+        public async Task<bool> WaitQuietAsync(TimeSpan quiet, TimeSpan bound, TimeProvider time, CancellationToken ct)
+        {
+            var started = time.GetTimestamp();
+            var step = TimeSpan.FromMilliseconds(Math.Clamp(quiet.TotalMilliseconds / 4, 5, 50));
+            while (time.GetElapsedTime(started) < bound)
+            {
+                if (Volatile.Read(ref _inFlight) == 0 && time.GetElapsedTime(Volatile.Read(ref _lastActivity)) >= quiet)
+                {
+                    return true;
+                }
+
+                await Task.Delay(step, time, ct);
+            }
+
+            return false;
+        }
 
         public void ThrowIfFailed()
         {

@@ -8,7 +8,7 @@ namespace WildlifeWatch.Fetcher;
 
 /// <summary>
 /// The one Chromium of this process and its pool of browser contexts: at most
-/// <see cref="FetcherOptions.MaxConcurrentPages"/> contexts, each serving one host at a time (so a site's cookies
+/// <see cref="FetcherOptions.MaxConcurrentPages"/> contexts in use and <see cref="FetcherOptions.IdleContexts"/> idle, each serving one host at a time (so a site's cookies
 /// never meet another site's), replaced after <see cref="FetcherOptions.ContextMaxPages"/> pages, when its page's
 /// JavaScript heap grew past <see cref="FetcherOptions.ContextMaxHeapMb"/>, or after any failed page.
 /// </summary>
@@ -56,7 +56,10 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>The version Chromium reports, for the capture manifest; launches the browser if needed.</summary>
     public async Task<string> GetBrowserVersionAsync(CancellationToken ct = default) => (await GetBrowserAsync(ct)).Version;
 
-    /// <summary>Runs <paramref name="work"/> on a fresh page in the host's context, within the context limit.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on a page of the host's context (a new one, or with <see cref="FetcherOptions.ReusePages"/>
+    /// the page the context's last healthy capture used), within the context limit.
+    /// </summary>
     public async Task<T> WithPageAsync<T>(string host, Func<IPage, string, Task<T>> work, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -67,15 +70,26 @@ public sealed class BrowserSession : IAsyncDisposable
         try
         {
             var browser = await GetBrowserAsync(ct);
-            pooled = TakeIdle(host, browser) ?? await NewContextAsync(browser, host);
-            var page = await pooled.Context.NewPageAsync();
+            IPage page;
+            using (PipelineTelemetry.Source.StartActivity("browser.new-page"))
+            {
+                pooled = TakeIdle(host, browser) ?? await NewContextAsync(browser, host);
+                // A new page starts a renderer; the context's last page, left healthy, is navigated again instead.
+                page = pooled.Page ?? await pooled.Context.NewPageAsync();
+                pooled.Page = null;
+            }
+
             using var contextInUse = PipelineTelemetry.TrackBrowserContext();
             page.SetDefaultTimeout(_options.NavigationTimeoutMs);
             page.SetDefaultNavigationTimeout(_options.NavigationTimeoutMs);
             try
             {
                 var result = await work(page, browser.Version);
-                healthy = await WithinHeapBoundAsync(page);
+                using (PipelineTelemetry.Source.StartActivity("browser.heap-check"))
+                {
+                    healthy = await WithinHeapBoundAsync(page);
+                }
+
                 return result;
             }
             finally
@@ -83,7 +97,10 @@ public sealed class BrowserSession : IAsyncDisposable
                 pooled.Pages++;
                 if (healthy)
                 {
-                    await CloseQuietlyAsync(page.CloseAsync(), "page");
+                    using (PipelineTelemetry.Source.StartActivity("browser.close-page"))
+                    {
+                        pooled.Page = await KeepOrCloseAsync(page, _options.ReusePages && pooled.Pages < _options.ContextMaxPages);
+                    }
                 }
             }
         }
@@ -96,6 +113,26 @@ public sealed class BrowserSession : IAsyncDisposable
 
             _slots.Release();
         }
+    }
+
+    /// <summary>The page itself when it is kept for the context's next capture (with this capture's routes gone).</summary>
+    private async Task<IPage?> KeepOrCloseAsync(IPage page, bool keep)
+    {
+        if (keep)
+        {
+            try
+            {
+                await page.UnrouteAllAsync(new PageUnrouteAllOptions { Behavior = UnrouteBehavior.IgnoreErrors }).WaitAsync(CloseBound);
+                return page;
+            }
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
+            {
+                // Not reusable: closed below like any other.
+            }
+        }
+
+        await CloseQuietlyAsync(page.CloseAsync(), "page");
+        return null;
     }
 
     private PooledContext? TakeIdle(string host, IBrowser browser)
@@ -116,22 +153,6 @@ public sealed class BrowserSession : IAsyncDisposable
 
     private async Task<PooledContext> NewContextAsync(IBrowser browser, string host)
     {
-        // Room for one more: the least recently used idle context of another host goes.
-        PooledContext? evicted = null;
-        lock (_idle)
-        {
-            if (_idle.Count > 0 && _idle.Count + (_options.MaxConcurrentPages - _slots.CurrentCount) > _options.MaxConcurrentPages)
-            {
-                evicted = _idle[0];
-                _idle.RemoveAt(0);
-            }
-        }
-
-        if (evicted is not null)
-        {
-            await CloseQuietlyAsync(evicted.Context.CloseAsync(), "context");
-        }
-
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             UserAgent = _options.UserAgent,
@@ -145,16 +166,31 @@ public sealed class BrowserSession : IAsyncDisposable
 
     private async Task ReturnAsync(PooledContext pooled, bool reuse)
     {
-        if (reuse && !_disposed)
+        var closing = new List<PooledContext>();
+        lock (_idle)
         {
-            lock (_idle)
+            if (reuse && !_disposed)
             {
                 _idle.Add(pooled);
-                return;
+            }
+            else
+            {
+                closing.Add(pooled);
+            }
+
+            // Beyond the idle bound, the least recently used contexts go. Keeping a few lets a crawl that interleaves
+            // more hosts than it has slots find its host's context instead of creating one per page.
+            while (_idle.Count > _options.IdleContexts)
+            {
+                closing.Add(_idle[0]);
+                _idle.RemoveAt(0);
             }
         }
 
-        await CloseQuietlyAsync(pooled.Context.CloseAsync(), "context");
+        foreach (var context in closing)
+        {
+            await CloseQuietlyAsync(context.Context.CloseAsync(), "context");
+        }
     }
 
     private async Task<bool> WithinHeapBoundAsync(IPage page)
@@ -294,5 +330,8 @@ public sealed class BrowserSession : IAsyncDisposable
         public IBrowserContext Context { get; } = context;
 
         public int Pages { get; set; }
+
+        /// <summary>The page the context's last capture left healthy, when pages are reused.</summary>
+        public IPage? Page { get; set; }
     }
 }

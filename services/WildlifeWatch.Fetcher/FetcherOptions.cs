@@ -25,6 +25,13 @@ public sealed class FetcherOptions
     [Range(0, 120_000)]
     public int NetworkIdleTimeoutMs { get; set; } = 3_000;
 
+    /// <summary>
+    /// After <c>load</c>, the page counts as settled once none of its requests has been open for this long (each
+    /// request passes through the fetcher, so it knows). Longer catches data a script fetches after a pause.
+    /// </summary>
+    [Range(10, 10_000)]
+    public int NetworkQuietMs { get; set; } = 200;
+
     /// <summary>Minimum spacing between two requests to one host from this process.</summary>
     [Range(0, 600_000)]
     public int PerHostMinDelayMs { get; set; } = 1_000;
@@ -91,6 +98,25 @@ public sealed class FetcherOptions
     /// </summary>
     [Range(0, 1_073_741_824)]
     public long WarcSubresourceBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// Whether browser captures take the full-page screenshot. Evidence needs it; off only to measure what it costs
+    /// (the fetcher benchmark's "capture off" runs), since a capture without it holds an empty image.
+    /// </summary>
+    public bool CaptureScreenshot { get; set; } = true;
+
+    /// <summary>
+    /// Idle browser contexts kept for their hosts besides those in use (least recently used closed first): a crawl
+    /// that interleaves more hosts than <see cref="MaxConcurrentPages"/> reuses them instead of opening one per page.
+    /// </summary>
+    [Range(0, 64)]
+    public int IdleContexts { get; set; } = 4;
+
+    /// <summary>
+    /// Whether a context navigates the page of its last healthy capture again rather than opening a new page (a new
+    /// renderer) per capture. Pages that failed or outgrew the heap bound are never reused.
+    /// </summary>
+    public bool ReusePages { get; set; } = true;
 
     /// <summary>Pages a browser context serves before it is closed and replaced.</summary>
     [Range(1, 100_000)]

@@ -65,7 +65,7 @@ public static class PipelineHost
         services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
         services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
-        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
 
         // On SIGTERM MassTransit stops taking messages and waits for the ones in flight; the consume token is
@@ -150,7 +150,11 @@ public static class PipelineHost
             endpoint.UseDelayedRedelivery(r => r.Intervals(intervals));
         }
 
-        endpoint.UseMessageRetry(r => r.Exponential(options.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+        if (options.RetryLimit > 0)
+        {
+            endpoint.UseMessageRetry(r => r.Exponential(options.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+        }
+
         if (options.ConcurrentMessageLimit is { } limit)
         {
             endpoint.ConcurrentMessageLimit = limit;
@@ -186,7 +190,15 @@ public static class PipelineHost
         services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName, serviceVersion: typeof(PipelineHost).Assembly.GetName().Version?.ToString()))
-            .WithTracing(t => t.AddSource(PipelineTelemetry.Name, "MassTransit"))
+            .WithTracing(t =>
+            {
+                t.AddSource(PipelineTelemetry.Name, "MassTransit");
+                // Out-of-range values are left to the options validation, which stops the host with the reason.
+                if (settings.TraceSampleRatio is >= 0 and < 1)
+                {
+                    t.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.TraceSampleRatio)));
+                }
+            })
             .WithMetrics(m =>
             {
                 m.AddMeter(PipelineTelemetry.Name, "MassTransit");

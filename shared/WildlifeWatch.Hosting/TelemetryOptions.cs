@@ -17,6 +17,13 @@ public sealed class TelemetryOptions
 
     /// <summary>The service name on traces, metrics and logs; default <c>wtw-&lt;stage&gt;</c>, or <c>wtw-pipeline</c> for all five in one process.</summary>
     public string? ServiceName { get; set; }
+
+    /// <summary>
+    /// Share of traces recorded (0..1; a trace started upstream keeps its parent's decision). Below 1 a busy service
+    /// spends less on span bookkeeping per message; metrics are unaffected.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0.0, 1.0)]
+    public double TraceSampleRatio { get; set; } = 1.0;
 }
 
 public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>

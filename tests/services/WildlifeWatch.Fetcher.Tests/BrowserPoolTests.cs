@@ -32,6 +32,73 @@ public sealed class BrowserPoolTests : BrowserTestBase
     }
 
     [Test]
+    public async Task Idle_contexts_of_interleaved_hosts_are_kept_beyond_the_slots()
+    {
+        var options = BaseOptions();
+        options.MaxConcurrentPages = 1;
+        await using var browser = new BrowserSession(Options.Create(options));
+
+        foreach (var host in new[] { "a.test", "b.test", "a.test", "b.test", "c.test", "a.test" })
+        {
+            await browser.WithPageAsync(host, (_, _) => Task.FromResult(0));
+        }
+
+        Assert.That(browser.ContextsCreated, Is.EqualTo(3), "one context per host, kept idle while another host used the slot");
+    }
+
+    [Test]
+    public async Task Without_idle_contexts_each_host_change_opens_a_context()
+    {
+        var options = BaseOptions();
+        options.MaxConcurrentPages = 1;
+        options.IdleContexts = 0;
+        await using var browser = new BrowserSession(Options.Create(options));
+
+        foreach (var host in new[] { "a.test", "b.test", "a.test", "b.test" })
+        {
+            await browser.WithPageAsync(host, (_, _) => Task.FromResult(0));
+        }
+
+        Assert.That(browser.ContextsCreated, Is.EqualTo(4));
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task A_healthy_page_is_navigated_again_only_when_pages_are_reused(bool reuse)
+    {
+        var options = BaseOptions();
+        options.ReusePages = reuse;
+        await using var browser = new BrowserSession(Options.Create(options));
+
+        var first = await browser.WithPageAsync("a.test", (page, _) => Task.FromResult(page));
+        var second = await browser.WithPageAsync("a.test", (page, _) => Task.FromResult(page));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ReferenceEquals(first, second), Is.EqualTo(reuse));
+            Assert.That(first.IsClosed, Is.EqualTo(!reuse));
+        });
+    }
+
+    [Test]
+    public async Task A_reused_page_captures_the_next_page_with_its_own_content()
+    {
+        var (handler, publisher) = Handler(o => o.ReusePages = true);
+
+        await handler.HandleAsync(Request("/plain/320", renderMode: RenderMode.Browser), publisher);
+        await handler.HandleAsync(Request("/plain/321", renderMode: RenderMode.Browser), publisher);
+
+        var captured = publisher.Of<PageCaptured>();
+        Assert.That(captured, Has.Count.EqualTo(2));
+        var html = await Task.WhenAll(captured.Select(async c => System.Text.Encoding.UTF8.GetString((await Store.GetArtifactAsync(c.HtmlSha256))!)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(captured[1].FinalUrl, Does.EndWith("/plain/321"));
+            Assert.That(html[0], Is.Not.EqualTo(html[1]), "the second capture is of the second page, not what the reused page showed before");
+        });
+    }
+
+    [Test]
     public async Task A_failed_page_does_not_leave_its_context_for_the_next_page()
     {
         var options = BaseOptions();

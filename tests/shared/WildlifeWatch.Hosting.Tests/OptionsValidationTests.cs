@@ -81,6 +81,27 @@ public sealed class OptionsValidationTests
         Assert.That(health.Port, Is.EqualTo(8081));
     }
 
+    [TestCase("0.01", true)]
+    [TestCase("1", true)]
+    [TestCase("1.5", false)]
+    [TestCase("-0.1", false)]
+    public void The_trace_sample_ratio_is_a_share_between_zero_and_one(string ratio, bool valid)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Telemetry:TraceSampleRatio"] = ratio }).Build();
+        using var services = PipelineHost.AddPipeline(new ServiceCollection().AddLogging(), configuration, new NoModule()).BuildServiceProvider();
+
+        if (valid)
+        {
+            Assert.That(services.GetRequiredService<IOptions<TelemetryOptions>>().Value.TraceSampleRatio,
+                Is.EqualTo(double.Parse(ratio, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        else
+        {
+            var failure = Assert.Throws<OptionsValidationException>(() => _ = services.GetRequiredService<IOptions<TelemetryOptions>>().Value);
+            Assert.That(failure!.Message, Does.Contain("TraceSampleRatio"));
+        }
+    }
+
     private sealed class NoModule : IPipelineModule
     {
         public string Name => "none";

@@ -1,0 +1,44 @@
+// Shared by the peer scripts: the arguments, the Chromium launch (the same Debian Chromium and arguments as the
+// fetcher's), and the one JSON line of results the .NET benchmark reads from stdout.
+import { readFileSync } from 'node:fs';
+
+export function parseArgs(argv) {
+  const get = (name, fallback) => {
+    const at = argv.indexOf(`--${name}`);
+    return at >= 0 && at + 1 < argv.length ? argv[at + 1] : fallback;
+  };
+  const urlsFile = get('urls');
+  if (!urlsFile) {
+    throw new Error('usage: --urls FILE [--concurrency N] [--chromium PATH]');
+  }
+  const urls = readFileSync(urlsFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  for (const url of urls) {
+    // Loopback only, as every benchmark of the project.
+    if (!/^http:\/\/127\.\d+\.\d+\.\d+(:\d+)?\//.test(url)) {
+      throw new Error(`not a loopback URL: ${url}`);
+    }
+  }
+  return {
+    urls,
+    concurrency: Number(get('concurrency', '1')),
+    executablePath: get('chromium', process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE || '/usr/bin/chromium'),
+  };
+}
+
+export const launchArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function report(result) {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+// Only the demo's app.js writes the price element: the page was taken after its scripts rendered the listing.
+export function isRendered(html) {
+  return html.includes('itemprop="price"');
+}
