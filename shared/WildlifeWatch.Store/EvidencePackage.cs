@@ -36,9 +36,9 @@ public sealed class EvidenceIntegrityException(string message) : Exception(messa
 /// <summary>
 /// Evidence packages: a ZIP an investigator hands to a prosecutor or a platform. It holds, per listing, the extracted
 /// listing with its score history and alert, and every capture of its page with the rendered HTML, visible text,
-/// screenshot and the capture's own manifest; at the root <c>manifest.json</c> with the SHA-256 of every file and the
-/// capture times, and <c>audit.jsonl</c>, the listings' audit trail. Each artifact is re-hashed against the store
-/// before it is written, and the export itself is audited with the manifest's hash.
+/// screenshot, the capture's own manifest and its WARC; at the root <c>manifest.json</c> with the SHA-256 of every file
+/// and the capture times, and <c>audit.jsonl</c>, the audit trail of the listings and of the case. Each artifact is
+/// re-hashed against the store before it is written, and the export itself is audited with the manifest's hash.
 /// </summary>
 public sealed class EvidencePackage(IPipelineStore store, TimeProvider? time = null)
 {
@@ -90,8 +90,15 @@ public sealed class EvidencePackage(IPipelineStore store, TimeProvider? time = n
                 foreach (var capture in captures)
                 {
                     var artifacts = capture.PurgedAt is null
-                        ? new[] { ("page.html", capture.HtmlSha256), ("text.txt", capture.TextSha256), ("screenshot.png", capture.ScreenshotSha256), ("capture-manifest.json", capture.ManifestSha256) }
+                        ? new List<(string, string)> { ("page.html", capture.HtmlSha256), ("text.txt", capture.TextSha256), ("screenshot.png", capture.ScreenshotSha256), ("capture-manifest.json", capture.ManifestSha256) }
                         : [("capture-manifest.json", capture.ManifestSha256)];
+                    // The WARC the capture's manifest cites (gzip per record), as the fetcher wrote it.
+                    if (capture.PurgedAt is null && await store.GetArtifactAsync(capture.ManifestSha256, ct) is { } captureManifest
+                        && EvidenceVerifier.WarcOf(captureManifest) is { } warcSha)
+                    {
+                        artifacts.Add(("capture.warc.gz", warcSha));
+                    }
+
                     foreach (var (name, sha) in artifacts)
                     {
                         var content = await store.GetArtifactAsync(sha, ct)
@@ -113,6 +120,12 @@ public sealed class EvidencePackage(IPipelineStore store, TimeProvider? time = n
 
                 listings.Add(new PackageListing(listing.Id, listing.Url, ListingFacts.Platform(listing.Url), packaged));
                 audit.AddRange(await store.GetAuditAsync(subject: listing.Id, ct: ct));
+            }
+
+            if (caseName is not null)
+            {
+                // The case's own entries (opened, exported before) belong to its trail as much as its listings' do.
+                audit.AddRange(await store.GetAuditAsync(subject: caseName, ct: ct));
             }
 
             var trail = string.Concat(audit.OrderBy(a => a.At).Select(a => JsonSerializer.Serialize(a, JsonLine) + "\n"));

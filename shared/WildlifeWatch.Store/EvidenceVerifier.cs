@@ -65,7 +65,7 @@ public sealed class EvidenceVerifier(IPipelineStore store)
     }
 
     /// <summary>The WARC's SHA-256 as the manifest cites it; null for a manifest from before the fetcher wrote WARCs.</summary>
-    private static string? WarcOf(byte[] manifest)
+    internal static string? WarcOf(byte[] manifest)
     {
         try
         {

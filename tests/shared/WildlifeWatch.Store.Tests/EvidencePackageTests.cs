@@ -38,6 +38,7 @@ public sealed class EvidencePackageTests
     [Test]
     public async Task A_package_holds_every_capture_of_the_listing_with_hashes_times_and_the_audit_trail_and_verifies()
     {
+        await _store.AppendAuditAsync(new AuditEntry("investigator-7", "case-created", "case-42", "Ivory ring", T0.AddHours(2)));
         using var package = new MemoryStream();
         var export = await new EvidencePackage(_store).ExportAsync(["item-9"], package, "investigator-7", "case-42");
         package.Position = 0;
@@ -56,6 +57,8 @@ public sealed class EvidencePackageTests
             var paths = manifest.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()).ToList();
             Assert.That(paths, Does.Contain("listings/item-9/captures/cap-2/screenshot.png").And.Contain("listings/item-9/listing.json").And.Contain("audit.jsonl"));
             Assert.That(ReadEntry(package, "audit.jsonl"), Does.Contain("\"action\":\"label\"").And.Contain("analyst-1"));
+            Assert.That(ReadEntry(package, "audit.jsonl"), Does.Contain("\"action\":\"case-created\""), "the case's own trail");
+            Assert.That(ReadEntry(package, "listings/item-9/captures/cap-1/capture.warc.gz"), Is.EqualTo("WARC/1.1 first"), "each capture's WARC");
             Assert.That(audit.Select(a => (a.Actor, a.Action)), Does.Contain(("investigator-7", "export")));
             Assert.That(audit.Single(a => a.Action == "export").Details, Does.Contain(export.ManifestSha256).And.Contain("case-42"));
         }
@@ -160,7 +163,8 @@ public sealed class EvidencePackageTests
         var html = await Put($"<html>{tag}</html>", "text/html");
         var text = await Put(tag, "text/plain");
         var shot = await Put("PNG" + tag, "image/png");
-        var manifest = await Put($"{{\"html\":\"{html}\",\"screenshot\":\"{shot}\",\"text\":\"{text}\"}}", "application/json");
+        var warc = await Put($"WARC/1.1 {tag}", "application/warc");
+        var manifest = await Put($"{{\"artifacts\":{{\"warc\":{{\"sha256\":\"{warc}\"}}}},\"html\":\"{html}\",\"screenshot\":\"{shot}\",\"text\":\"{text}\"}}", "application/json");
         await _store.AddCaptureAsync(new Capture(id, "c1", "s", url, url, url, 200, 1, at, at, html, text, shot, manifest));
     }
 

@@ -10,11 +10,9 @@ public sealed partial class PortalServerTests
     [Test]
     public async Task Serve_prints_the_portal_url_and_a_generated_admin_password_then_stops_on_cancel()
     {
-        if (Environment.GetEnvironmentVariable(PortalServer.AdminPasswordVariable) is not null)
-        {
-            Assert.Inconclusive($"{PortalServer.AdminPasswordVariable} is set in this environment; the generated password is not shown.");
-        }
-
+        // A password set in the environment would be used instead of a generated one: this test runs without it.
+        var configured = Environment.GetEnvironmentVariable(PortalServer.AdminPasswordVariable);
+        Environment.SetEnvironmentVariable(PortalServer.AdminPasswordVariable, null);
         var directory = Path.Combine(Path.GetTempPath(), "wtw-cli-serve-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var output = new StringWriter();
@@ -49,6 +47,7 @@ public sealed partial class PortalServerTests
         }
         finally
         {
+            Environment.SetEnvironmentVariable(PortalServer.AdminPasswordVariable, configured);
             SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
