@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -19,18 +20,25 @@ namespace WildlifeWatch.Fetcher;
 /// </summary>
 public sealed partial class BrowserPageLoader
 {
-    // Visible text and links (with their anchor text) in one round trip to the page. Links are resolved by the browser
-    // against document.baseURI, exactly as a click would; SVG links included.
-    private const string TextAndLinksScript =
+    // The serialized DOM (as page.content() gives it), the visible text and the links (with their anchor text) in one
+    // round trip to the page. Links are resolved by the browser against document.baseURI, exactly as a click would; SVG
+    // links included.
+    private const string ReadDomScript =
         """
         () => {
           const links = [];
           for (const a of document.querySelectorAll('a[href]')) {
             try { links.push([new URL(a.getAttribute('href'), document.baseURI).href, (a.innerText || a.textContent || '').trim().slice(0, 200)]); } catch { }
           }
-          return { text: (document.body ?? document.documentElement)?.innerText ?? '', links };
+          const html = (document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '')
+            + (document.documentElement ? document.documentElement.outerHTML : '');
+          return { html, text: (document.body ?? document.documentElement)?.innerText ?? '', links };
         }
         """;
+
+    // Resolves once the page has rendered a frame and run the tasks queued behind it: a response the page was still
+    // processing has by then issued the requests it leads to (images of a list it rendered, the next call).
+    private const string NextFrameScript = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))";
 
     private static readonly HashSet<string> UnforwardedResponseHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -52,6 +60,8 @@ public sealed partial class BrowserPageLoader
     private readonly HashSet<string> _blockedTypes;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SettleWindows _settle;
+    private readonly ConditionalWeakTable<IPage, ICDPSession> _devTools = new();
 
     public BrowserPageLoader(
         BrowserSession browser,
@@ -70,7 +80,11 @@ public sealed partial class BrowserPageLoader
             _options.BlockedResourceTypes.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<BrowserPageLoader>.Instance;
+        _settle = new SettleWindows(_options);
     }
+
+    /// <summary>How long pages like <paramref name="url"/> now wait for quiet (see <see cref="SettleWindows"/>).</summary>
+    public TimeSpan SettleWindowFor(Uri url) => _settle.Current(SettleWindows.TemplateOf(url));
 
     public Task<PageCaptureResult> LoadAsync(Uri url, TimeSpan? hostDelay, IReadOnlyList<SessionCookie>? cookies, CancellationToken ct)
     {
@@ -84,7 +98,11 @@ public sealed partial class BrowserPageLoader
             try
             {
                 await page.RouteAsync("**/*", route => RouteAsync(route, state, turn, requests.Token));
-                return await CaptureAsync(page, url, browserVersion, state, ct);
+                var template = SettleWindows.TemplateOf(url);
+                var (quiet, full) = _settle.Next(template);
+                var captured = await CaptureAsync(page, url, browserVersion, state, quiet, ct);
+                _settle.Observe(template, state.LongestPause, full);
+                return captured;
             }
             finally
             {
@@ -94,7 +112,7 @@ public sealed partial class BrowserPageLoader
         }, ct);
     }
 
-    private async Task<PageCaptureResult> CaptureAsync(IPage page, Uri url, string browserVersion, Navigation state, CancellationToken ct)
+    private async Task<PageCaptureResult> CaptureAsync(IPage page, Uri url, string browserVersion, Navigation state, TimeSpan quiet, CancellationToken ct)
     {
         var startedAt = Clock.Now(_time);
         var target = url;
@@ -139,7 +157,7 @@ public sealed partial class BrowserPageLoader
             // Script-rendered pages fetch their data after load; give them a bounded chance to finish.
             using (PipelineTelemetry.Source.StartActivity("browser.network-quiet"))
             {
-                if (!await state.WaitQuietAsync(TimeSpan.FromMilliseconds(_options.NetworkQuietMs), TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs), _time, ct))
+                if (!await SettleAsync(page, state, quiet, ct))
                 {
                     _logger.LogDebug("Network not quiet after {Timeout} ms on {Url}; capturing anyway", _options.NetworkIdleTimeoutMs, url);
                 }
@@ -149,30 +167,40 @@ public sealed partial class BrowserPageLoader
         ct.ThrowIfCancellationRequested();
         try
         {
-            string html, text;
-            IReadOnlyList<string> links;
-            IReadOnlyDictionary<string, string> anchorTexts;
+            // The DOM read goes first so the screenshot's resize to the full page cannot change what is read; the two
+            // round trips then overlap.
+            var reading = Bounded(page.EvaluateAsync<JsonElement?>(ReadDomScript), "reading the rendered DOM");
+            var shooting = _options.CaptureScreenshot ? Bounded(ScreenshotAsync(page, state), "taking the screenshot") : Task.FromResult(Array.Empty<byte>());
+            JsonElement? read;
             using (PipelineTelemetry.Source.StartActivity("browser.read-dom"))
             {
-                // Playwright's reads take no timeout of their own; a script that spins after load would hold them forever.
-                html = await Bounded(page.ContentAsync(), "reading the rendered DOM");
-                var read = await Bounded(page.EvaluateAsync<JsonElement?>(TextAndLinksScript), "reading the visible text and links");
-                text = read is { } r && r.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : string.Empty;
-                var anchors = read is { } l && l.TryGetProperty("links", out var a) && a.ValueKind == JsonValueKind.Array
-                    ? a.EnumerateArray()
-                        .Where(e => e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == 2 && e[0].ValueKind == JsonValueKind.String)
-                        .Select(e => (e[0].GetString()!, e[1].ValueKind == JsonValueKind.String ? e[1].GetString() : null))
-                        .ToList()
-                    : [];
-                (links, anchorTexts) = PageCapturer.NormalizeOutlinks(anchors);
+                try
+                {
+                    read = await reading;
+                }
+                catch
+                {
+                    // The screenshot's own failure, if any, is not the one to report; observe it so it is not lost unseen.
+                    _ = shooting.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                    throw;
+                }
             }
 
-            using var screenshotSpan = PipelineTelemetry.Source.StartActivity("browser.screenshot");
-            var screenshot = _options.CaptureScreenshot
-                ? await Bounded(
-                    page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Type = ScreenshotType.Png, Timeout = _options.NavigationTimeoutMs }),
-                    "taking the screenshot")
+            byte[] screenshot;
+            using (PipelineTelemetry.Source.StartActivity("browser.screenshot"))
+            {
+                screenshot = await shooting;
+            }
+
+            var html = StringProperty(read, "html");
+            var text = StringProperty(read, "text");
+            var anchors = read is { } l && l.TryGetProperty("links", out var a) && a.ValueKind == JsonValueKind.Array
+                ? a.EnumerateArray()
+                    .Where(e => e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == 2 && e[0].ValueKind == JsonValueKind.String)
+                    .Select(e => (e[0].GetString()!, e[1].ValueKind == JsonValueKind.String ? e[1].GetString() : null))
+                    .ToList()
                 : [];
+            var (links, anchorTexts) = PageCapturer.NormalizeOutlinks(anchors);
             state.ThrowIfFailed();
             var warnings = state.Warnings.ToList();
             if (ResponseChecks.Decode(document.Content, document.ContentType).Note is { } note)
@@ -195,6 +223,87 @@ public sealed partial class BrowserPageLoader
             // Typically the page navigated away (a script redirect) while we were reading it.
             throw new TransientFetchException($"the page changed while it was captured: {FirstLine(ex.Message)}", null, ex);
         }
+    }
+
+    /// <summary>
+    /// Waits, within <see cref="FetcherOptions.NetworkIdleTimeoutMs"/>, until none of the page's requests has been open
+    /// for <paramref name="quiet"/> (the host's <see cref="SettleWindows"/>) and the page has rendered a frame since without starting another:
+    /// the frame lets a response still being processed issue what it leads to before the quiet is believed.
+    /// </summary>
+    private async Task<bool> SettleAsync(IPage page, Navigation state, TimeSpan quiet, CancellationToken ct)
+    {
+        var bound = TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs);
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            var left = bound - _time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero || !await state.WaitQuietAsync(quiet, left, _time, ct))
+            {
+                return false;
+            }
+
+            var activity = state.Activity;
+            try
+            {
+                await page.EvaluateAsync(NextFrameScript).WaitAsync(bound - _time.GetElapsedTime(started) is var rest && rest > TimeSpan.Zero ? rest : TimeSpan.Zero, _time, ct);
+            }
+            catch (Exception e) when (e is TimeoutException or PlaywrightException)
+            {
+                // A page that never renders a frame, or navigated away: captured as it is; the read reports the rest.
+                return false;
+            }
+
+            if (state.IsQuietSince(activity))
+            {
+                return true;
+            }
+        }
+    }
+
+    private static string StringProperty(JsonElement? read, string name) =>
+        read is { } r && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : string.Empty;
+
+    /// <summary>
+    /// The full page as PNG, taken over the DevTools protocol: Playwright's full-page screenshot costs extra round trips
+    /// and encodes PNG at its slowest setting. The height is bounded (<see cref="FetcherOptions.MaxScreenshotSize"/>)
+    /// so an endless page cannot make an endless image; a cut is noted among the capture's warnings.
+    /// </summary>
+    private async Task<byte[]> ScreenshotAsync(IPage page, Navigation state)
+    {
+        // One DevTools session per page, kept while the page is reused: attaching costs a round trip per capture.
+        if (!_devTools.TryGetValue(page, out var cdp))
+        {
+            cdp = await page.Context.NewCDPSessionAsync(page);
+            _devTools.AddOrUpdate(page, cdp);
+        }
+
+        var metrics = await cdp.SendAsync("Page.getLayoutMetrics");
+        var (width, height) = (_options.ViewportWidth, _options.ViewportHeight);
+        if (metrics is { } m && m.TryGetProperty("cssContentSize", out var size))
+        {
+            width = Math.Max(1, (int)Math.Ceiling(size.GetProperty("width").GetDouble()));
+            height = Math.Max(1, (int)Math.Ceiling(size.GetProperty("height").GetDouble()));
+        }
+
+        if (width > _options.MaxScreenshotSize || height > _options.MaxScreenshotSize)
+        {
+            state.Warnings.Enqueue($"screenshot cut to {_options.MaxScreenshotSize} px from a {width}x{height} px page");
+        }
+
+        var shot = await cdp.SendAsync("Page.captureScreenshot", new Dictionary<string, object>
+        {
+            ["format"] = "png",
+            ["captureBeyondViewport"] = true,
+            ["optimizeForSpeed"] = true,
+            ["clip"] = new Dictionary<string, object>
+            {
+                ["x"] = 0, ["y"] = 0, ["scale"] = 1,
+                ["width"] = Math.Min(width, _options.MaxScreenshotSize), ["height"] = Math.Min(height, _options.MaxScreenshotSize),
+            },
+        });
+        return shot is { } s && s.TryGetProperty("data", out var data) && data.GetString() is { } base64
+            ? Convert.FromBase64String(base64)
+            : throw new PlaywrightException("the browser returned no screenshot");
     }
 
     private async Task<T> Bounded<T>(Task<T> read, string what)
@@ -378,15 +487,41 @@ public sealed partial class BrowserPageLoader
 
         public void Fail(FetchException e) => Interlocked.CompareExchange(ref _failure, e, null);
 
+        private long _activity;
+
+        /// <summary>Counts every request start and end, so a caller can tell whether anything happened since.</summary>
+        public long Activity => Interlocked.Read(ref _activity);
+
+        public bool IsQuietSince(long activity) => Volatile.Read(ref _inFlight) == 0 && Activity == activity;
+
+        private long _longestPauseTicks;
+
+        /// <summary>The longest time the page had no request open between one ending and the next starting.</summary>
+        public TimeSpan LongestPause => TimeSpan.FromTicks(Interlocked.Read(ref _longestPauseTicks));
+
         public void RequestStarted(TimeProvider time)
         {
-            Interlocked.Increment(ref _inFlight);
+            var last = Volatile.Read(ref _lastActivity);
+            if (Interlocked.Increment(ref _inFlight) == 1 && last != 0)
+            {
+                var pause = time.GetElapsedTime(last).Ticks;
+                for (var seen = Interlocked.Read(ref _longestPauseTicks); pause > seen; seen = Interlocked.Read(ref _longestPauseTicks))
+                {
+                    if (Interlocked.CompareExchange(ref _longestPauseTicks, pause, seen) == seen)
+                    {
+                        break;
+                    }
+                }
+            }
+
             Volatile.Write(ref _lastActivity, time.GetTimestamp());
+            Interlocked.Increment(ref _activity);
         }
 
         public void RequestEnded(TimeProvider time)
         {
             Volatile.Write(ref _lastActivity, time.GetTimestamp());
+            Interlocked.Increment(ref _activity);
             Interlocked.Decrement(ref _inFlight);
         }
 
@@ -397,15 +532,18 @@ public sealed partial class BrowserPageLoader
         public async Task<bool> WaitQuietAsync(TimeSpan quiet, TimeSpan bound, TimeProvider time, CancellationToken ct)
         {
             var started = time.GetTimestamp();
-            var step = TimeSpan.FromMilliseconds(Math.Clamp(quiet.TotalMilliseconds / 4, 5, 50));
+            var busy = TimeSpan.FromMilliseconds(Math.Clamp(quiet.TotalMilliseconds / 4, 2, 20));
             while (time.GetElapsedTime(started) < bound)
             {
-                if (Volatile.Read(ref _inFlight) == 0 && time.GetElapsedTime(Volatile.Read(ref _lastActivity)) >= quiet)
+                // Idle: sleep exactly until the window would close; a request in between shows in the next look.
+                var idleFor = time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+                if (Volatile.Read(ref _inFlight) == 0 && idleFor >= quiet)
                 {
                     return true;
                 }
 
-                await Task.Delay(step, time, ct);
+                var step = Volatile.Read(ref _inFlight) == 0 ? quiet - idleFor : busy;
+                await Task.Delay(step < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : step, time, ct);
             }
 
             return false;

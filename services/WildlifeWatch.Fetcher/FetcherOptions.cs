@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace WildlifeWatch.Fetcher;
 
 /// <summary>Settings of the fetcher (section <c>Fetcher</c>, environment <c>Fetcher__MaxConcurrentPages</c>, ...).</summary>
-public sealed class FetcherOptions
+public sealed class FetcherOptions : IValidatableObject
 {
     public const string Section = "Fetcher";
 
@@ -31,6 +31,17 @@ public sealed class FetcherOptions
     /// </summary>
     [Range(10, 10_000)]
     public int NetworkQuietMs { get; set; } = 200;
+
+    /// <summary>
+    /// The shortest quiet window a host's pages may wait once its full-window pages showed that its requests follow each
+    /// other with short pauses (<see cref="SettleWindows"/>); equal to <see cref="NetworkQuietMs"/>, every page waits the full window.
+    /// </summary>
+    [Range(10, 10_000)]
+    public int NetworkQuietMinMs { get; set; } = 50;
+
+    /// <summary>Every so many pages of a host, one waits the full window again to re-learn the host's pauses.</summary>
+    [Range(1, 10_000)]
+    public int NetworkQuietRecheckPages { get; set; } = 10;
 
     /// <summary>Minimum spacing between two requests to one host from this process.</summary>
     [Range(0, 600_000)]
@@ -105,6 +116,10 @@ public sealed class FetcherOptions
     /// </summary>
     public bool CaptureScreenshot { get; set; } = true;
 
+    /// <summary>Largest width or height of a screenshot, in CSS pixels; a longer page is cut there (and says so).</summary>
+    [Range(240, 32_767)]
+    public int MaxScreenshotSize { get; set; } = 16_384;
+
     /// <summary>
     /// Idle browser contexts kept for their hosts besides those in use (least recently used closed first): a crawl
     /// that interleaves more hosts than <see cref="MaxConcurrentPages"/> reuses them instead of opening one per page.
@@ -137,4 +152,14 @@ public sealed class FetcherOptions
     /// <summary>How long an opened breaker pauses its host before letting one trial request through.</summary>
     [Range(500, 86_400_000)]
     public int BreakerBreakMs { get; set; } = 60_000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (NetworkQuietMinMs > NetworkQuietMs)
+        {
+            yield return new ValidationResult(
+                $"NetworkQuietMinMs ({NetworkQuietMinMs}) must not exceed NetworkQuietMs ({NetworkQuietMs}); set them equal to wait the full window on every page.",
+                [nameof(NetworkQuietMinMs), nameof(NetworkQuietMs)]);
+        }
+    }
 }

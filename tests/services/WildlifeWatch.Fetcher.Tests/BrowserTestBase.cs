@@ -7,10 +7,6 @@ using WildlifeWatch.TestSupport;
 namespace WildlifeWatch.Fetcher.Tests;
 
 /// <summary>
-/// The fetcher against a real Chromium and a loopback site. Without Chromium these tests fail with the
-/// install instructions: a crawler that cannot render is not a passing crawler.
-/// </summary>
-/// <summary>
 /// A real Chromium and a loopback fixture site, shared by a fixture's tests, and a fresh store per test. Without
 /// Chromium these tests fail with the install instructions: a crawler that cannot render is not a passing crawler.
 /// </summary>
@@ -78,6 +74,13 @@ public abstract class BrowserTestBase
             new HttpPageLoader(http, politeness, wrapped),
             new HostCircuitBreakers(wrapped),
             wrapped);
+    }
+
+    /// <summary>The browser loader alone, over the shared browser, for tests of what it renders and takes.</summary>
+    protected BrowserPageLoader Loader(FetcherOptions options)
+    {
+        var wrapped = Options.Create(options);
+        return new BrowserPageLoader(Browser, new GuardedHttpClient(wrapped), new HostPoliteness(Store, wrapped), wrapped);
     }
 
     // The fixture site is on loopback, which the SSRF guard refuses unless allowed.

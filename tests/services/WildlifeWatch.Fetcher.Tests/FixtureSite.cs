@@ -104,6 +104,7 @@ public sealed class FixtureSite : IAsyncDisposable
             ? Html($"<html><body><h1>{CookieGatedPhrase}</h1><img src='/gate-pixel/{id}.png'></body></html>")
             : Html("<html><body><h1>Choose your region</h1></body></html>"));
         app.MapGet("/gate-pixel/{name}", () => Results.Bytes(PngHeader(2, 2), "image/png"));
+        app.MapGet("/tall", () => Html("<html><body style='margin:0'><div style='height:3000px;background:#c33'>top</div><p>bottom</p></body></html>"));
         app.MapGet("/anchors", () => Html(
             """
             <html><body><h1>Category</h1>
