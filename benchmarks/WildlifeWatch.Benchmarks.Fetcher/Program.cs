@@ -58,11 +58,11 @@ try
             figures.Add(full.Rate.Against("Crawlee PlaywrightCrawler", crawlee.Rate) with { Target = ">= 1.5" });
             figures.Add(full.Rate.Against("raw Playwright", raw.Rate) with { Name = full.Rate.Name + " vs the limit", Target = ">= 0.7" });
             figures.Add(off.Rate.Against("raw Playwright", raw.Rate));
-            figures.AddRange([crawlee.Rate, raw.Rate, full.Rss, off.Rss, crawlee.Rss, raw.Rss]);
+            figures.AddRange([crawlee.Rate, raw.Rate, full.Rss, off.Rss, crawlee.Rss, raw.Rss, full.Rendered, off.Rendered, crawlee.Rendered, raw.Rendered]);
         }
         else
         {
-            figures.AddRange([full.Rate, off.Rate, full.Rss, off.Rss]);
+            figures.AddRange([full.Rate, off.Rate, full.Rss, off.Rss, full.Rendered, off.Rendered]);
         }
     }
 
@@ -81,9 +81,10 @@ finally
     directory.Delete(recursive: true);
 }
 
-async Task<(Figure Rate, Figure Rss)> MeasureAsync(string name, Func<int, Task<FetchRun>> run)
+async Task<(Figure Rate, Figure Rss, Figure Rendered)> MeasureAsync(string name, Func<int, Task<FetchRun>> run)
 {
     var peakRss = new List<double>();
+    var rendered = new List<double>();
     var measured = await Runs.MeasureAsync(1, o.Runs, async i =>
     {
         var result = await run(i);
@@ -95,13 +96,18 @@ async Task<(Figure Rate, Figure Rss)> MeasureAsync(string name, Func<int, Task<F
         if (i >= 0)
         {
             peakRss.Add(result.PeakRssMb);
+            rendered.Add(100.0 * (result.Pages - result.Failed - result.Unrendered) / result.Pages);
         }
 
         return result.Pages / result.Seconds;
     }, name);
     peakRss.Sort();
+    rendered.Sort();
+    // Pages/s alone flatters a fetcher that returns before the page's scripts rendered the listing; this says how many
+    // of its pages hold what an investigator needs.
     return (measured.ToFigure("fetch", name, "pages/s"),
-        new Figure("fetch", $"peak RSS, {name}", Math.Round(peakRss[peakRss.Count / 2]), "MB", Math.Round(peakRss[0]), Math.Round(peakRss[^1]), peakRss.Count));
+        new Figure("fetch", $"peak RSS, {name}", Math.Round(peakRss[peakRss.Count / 2]), "MB", Math.Round(peakRss[0]), Math.Round(peakRss[^1]), peakRss.Count),
+        new Figure("fetch", $"pages with the rendered listing, {name}", Math.Round(rendered[rendered.Count / 2], 1), "%", Math.Round(rendered[0], 1), Math.Round(rendered[^1], 1), rendered.Count));
 }
 
 internal sealed record FetchBenchOptions(int Pages, int WarmupPages, int Runs, IReadOnlyList<int> Concurrency, bool Peers, string PeersDirectory)
@@ -194,6 +200,12 @@ internal static class Ours
             failures.Add(failed.Message.Reason);
             return Task.CompletedTask;
         })).Ready;
+        var capturedHtml = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await bus.ConnectReceiveEndpoint("bench-fetch-captured", e => e.Handler<PageCaptured>(captured =>
+        {
+            capturedHtml.Add(captured.Message.HtmlSha256);
+            return Task.CompletedTask;
+        })).Ready;
 
         var next = -1;
         var unrendered = 0;
@@ -228,6 +240,27 @@ internal static class Ours
         }));
         var seconds = clock.Elapsed.TotalSeconds;
         var peak = await rss.StopAsync();
+        if (fullCapture)
+        {
+            // After the clock: the stored DOM of each capture says whether it holds the script-rendered listing.
+            var settled = Stopwatch.StartNew();
+            while (capturedHtml.Count + failures.Count < pages.Count && settled.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(20);
+            }
+
+            foreach (var sha in capturedHtml)
+            {
+                var html = await store.GetArtifactAsync(sha);
+                if (html is null || !System.Text.Encoding.UTF8.GetString(html).Contains(RenderedMarker, StringComparison.Ordinal))
+                {
+                    unrendered++;
+                }
+            }
+
+            unrendered += pages.Count - failures.Count - capturedHtml.Count;
+        }
+
         await bus.StopAsync();
         Profile.Print($"{(fullCapture ? "full capture" : "capture off")} {mode}, {concurrency} in flight", pages.Count);
         return new FetchRun(pages.Count, failures.Count, seconds, peak, unrendered);
