@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text;
 
 namespace WildlifeWatch.DemoMarketplace;
@@ -10,8 +11,6 @@ internal static class PngImage
 {
     public const int Width = 240;
     public const int Height = 180;
-
-    private static readonly uint[] CrcTable = BuildCrcTable();
 
     /// <summary>A diagonal gradient from <paramref name="colour"/> with a few bands whose placement depends on the seed, so pictures differ.</summary>
     public static byte[] Render(string colour, string seed)
@@ -65,22 +64,6 @@ internal static class PngImage
         return png.ToArray();
     }
 
-    public static uint Crc32(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in first)
-        {
-            crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        }
-
-        foreach (var b in second)
-        {
-            crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        }
-
-        return crc ^ 0xFFFFFFFFu;
-    }
-
     private static void WriteChunk(Stream output, string type, byte[] data)
     {
         Span<byte> buffer = stackalloc byte[4];
@@ -89,25 +72,11 @@ internal static class PngImage
         var typeBytes = Encoding.ASCII.GetBytes(type);
         output.Write(typeBytes);
         output.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer, Crc32(typeBytes, data));
+        var crc = new Crc32();
+        crc.Append(typeBytes);
+        crc.Append(data);
+        BinaryPrimitives.WriteUInt32BigEndian(buffer, crc.GetCurrentHashAsUInt32());
         output.Write(buffer);
-    }
-
-    private static uint[] BuildCrcTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            var c = n;
-            for (var k = 0; k < 8; k++)
-            {
-                c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            }
-
-            table[n] = c;
-        }
-
-        return table;
     }
 
     private static (int R, int G, int B) ParseColour(string colour)

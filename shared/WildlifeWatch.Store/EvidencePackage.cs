@@ -92,16 +92,17 @@ public sealed class EvidencePackage(IPipelineStore store, TimeProvider? time = n
                     var artifacts = capture.PurgedAt is null
                         ? new List<(string, string)> { ("page.html", capture.HtmlSha256), ("text.txt", capture.TextSha256), ("screenshot.png", capture.ScreenshotSha256), ("capture-manifest.json", capture.ManifestSha256) }
                         : [("capture-manifest.json", capture.ManifestSha256)];
-                    // The WARC the capture's manifest cites (gzip per record), as the fetcher wrote it.
-                    if (capture.PurgedAt is null && await store.GetArtifactAsync(capture.ManifestSha256, ct) is { } captureManifest
-                        && EvidenceVerifier.WarcOf(captureManifest) is { } warcSha)
+                    // The WARC the capture's manifest cites (gzip per record), as the fetcher wrote it. The manifest read
+                    // here is the one packaged below, not read twice.
+                    var captureManifest = await store.GetArtifactAsync(capture.ManifestSha256, ct);
+                    if (capture.PurgedAt is null && captureManifest is not null && EvidenceVerifier.WarcOf(captureManifest) is { } warcSha)
                     {
                         artifacts.Add(("capture.warc.gz", warcSha));
                     }
 
                     foreach (var (name, sha) in artifacts)
                     {
-                        var content = await store.GetArtifactAsync(sha, ct)
+                        var content = (sha == capture.ManifestSha256 ? captureManifest : await store.GetArtifactAsync(sha, ct))
                             ?? throw new EvidenceIntegrityException($"Capture {capture.Id}: artifact {name} ({sha}) is missing from the store.");
                         if (Hashing.Sha256Hex(content) != sha)
                         {
