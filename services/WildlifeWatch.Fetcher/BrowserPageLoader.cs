@@ -234,6 +234,8 @@ public sealed partial class BrowserPageLoader
     {
         var bound = TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs);
         var started = _time.GetTimestamp();
+        // Quiet counts from load, not from a request that ended before it: scripts often start their work on load.
+        state.LoadFired(_time);
         while (true)
         {
             var left = bound - _time.GetElapsedTime(started);
@@ -516,6 +518,15 @@ public sealed partial class BrowserPageLoader
 
             Volatile.Write(ref _lastActivity, time.GetTimestamp());
             Interlocked.Increment(ref _activity);
+        }
+
+        /// <summary>The load event counts as activity: a pause is measured from it as from a request's end.</summary>
+        public void LoadFired(TimeProvider time)
+        {
+            if (Volatile.Read(ref _inFlight) == 0)
+            {
+                Volatile.Write(ref _lastActivity, time.GetTimestamp());
+            }
         }
 
         public void RequestEnded(TimeProvider time)

@@ -14,7 +14,7 @@ public sealed class AdaptiveSettleTests : BrowserTestBase
     [Test]
     public async Task A_page_whose_script_fetches_after_a_pause_is_rendered_on_every_visit()
     {
-        // The fixture's script waits 150 ms after load before it fetches the listing: the samples see that pause.
+        // The fixture's script waits 120 ms after load before it fetches the listing: the samples see that pause.
         var loader = Loader(fullMs: 200);
         var url = Site.Url("/js-listing");
         for (var visit = 1; visit <= SettleWindows.FirstFullPages + 3; visit++)

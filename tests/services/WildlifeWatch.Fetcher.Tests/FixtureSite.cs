@@ -88,7 +88,7 @@ public sealed class FixtureSite : IAsyncDisposable
                   const d = await r.json();
                   document.getElementById('title').textContent = d.title;
                   document.getElementById('desc').textContent = d.parts.join(' ');
-                }, 150);
+                }, 120);
               });
             </script>
             </body></html>
