@@ -42,8 +42,9 @@ test-unit: build
 # traffic (warm-up, then BENCH_*_RUNS runs). Sized so the whole run stays well under 30 minutes on two cores; the
 # issue's full sizes are env settings: BENCH_FETCH_PAGES=500 (fetch), BENCH_BUS_COUNT=100000 is the default.
 BENCH = $(DOTNET) run -c $(CONFIGURATION) --no-build --project
-# A vhost of its own per benchmark on the loopback broker, so the pipeline's queues of other runs are never touched.
-BENCH_VHOST = . .ci/prepare >/dev/null && { rabbitmqctl -q add_vhost $(1) >/dev/null 2>&1; \
+# A vhost of its own per benchmark on the loopback broker, so the pipeline's queues of other runs are never touched;
+# emptied first, so messages an interrupted run left behind are not redelivered into this one.
+BENCH_VHOST = . .ci/prepare >/dev/null && { rabbitmqctl -q delete_vhost $(1) >/dev/null 2>&1; rabbitmqctl -q add_vhost $(1) >/dev/null 2>&1; \
   rabbitmqctl -q set_permissions -p $(1) guest '.*' '.*' '.*' >/dev/null 2>&1 && export BENCH_RABBITMQ_URI="$${RABBITMQ_URI%/}/$(1)"; true; }
 bench: build
 	$(MAKE) --no-print-directory bench-store bench-bus bench-fetch-run bench-classify-run bench-extract-run bench-e2e-run bench-scale-run bench-screen-run \

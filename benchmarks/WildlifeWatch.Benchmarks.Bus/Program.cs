@@ -22,7 +22,7 @@ Console.WriteLine($"Bus benchmark: {options.Count:N0} messages per run, prefetch
 var figures = new List<Figure>();
 var raw = (await Runs.MeasureAsync(1, options.Runs, run => RawClient.RunAsync(options.ForRun(run), run), "raw RabbitMQ.Client")).ToFigure("bus", "raw RabbitMQ.Client 7 over RabbitMQ", "msg/s");
 var massTransit = (await Runs.MeasureAsync(1, options.Runs, run => MassTransitBench.RunAsync(options.ForRun(run), run, inMemory: false, MassTransitBench.Defaults), "MassTransit over RabbitMQ")).ToFigure("bus", "MassTransit over RabbitMQ, default settings", "msg/s");
-var tuned = (await Runs.MeasureAsync(1, options.Runs, run => MassTransitBench.RunAsync(options.ForRun(run), run, inMemory: false, MassTransitBench.Tuned), "MassTransit over RabbitMQ, tuned")).ToFigure("bus", "MassTransit over RabbitMQ, tuned (Telemetry:TraceSampleRatio 0.01)", "msg/s");
+var tuned = (await Runs.MeasureAsync(1, options.Runs, run => MassTransitBench.RunAsync(options.ForRun(run), run, inMemory: false, MassTransitBench.Tuned), "MassTransit over RabbitMQ, tuned")).ToFigure("bus", $"MassTransit over RabbitMQ, tuned ({string.Join(", ", MassTransitBench.Tuned.Select(kv => $"{kv.Key} {kv.Value}"))})", "msg/s");
 var inMemory = (await Runs.MeasureAsync(1, options.Runs, run => MassTransitBench.RunAsync(options.ForRun(run), run, inMemory: true, MassTransitBench.Defaults), "MassTransit in-memory")).ToFigure("bus", "MassTransit in-memory transport", "msg/s");
 figures.Add(tuned.Against("raw RabbitMQ.Client 7", raw) with { Target = ">= 0.5" });
 figures.Add(massTransit.Against("raw RabbitMQ.Client 7", raw));
@@ -134,10 +134,14 @@ internal static class MassTransitBench
 
     /// <summary>
     /// What a busy deployment can set: per-message span bookkeeping (send, receive, consume and stage spans) is most
-    /// of MassTransit's extra CPU over the raw client, so only one trace in a hundred is recorded. Retries, confirms,
-    /// prefetch and durable queues stay as they are.
+    /// of MassTransit's extra CPU over the raw client, so only one trace in a hundred is recorded; and the consumer
+    /// takes one message at a time, as the raw client's consumer does (its dispatch concurrency is 1), instead of one
+    /// task per prefetched message. Retries, confirms, prefetch and durable queues stay as they are.
+    /// <c>BENCH_BUS_TUNED</c> (<c>Key=value;Key=value</c>) replaces these settings to try others.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string?> Tuned = new Dictionary<string, string?> { ["Telemetry:TraceSampleRatio"] = "0.01" };
+    public static readonly IReadOnlyDictionary<string, string?> Tuned = Environment.GetEnvironmentVariable("BENCH_BUS_TUNED") is { Length: > 0 } t
+        ? t.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : null)
+        : new Dictionary<string, string?> { ["Telemetry:TraceSampleRatio"] = "0.01", ["Bus:ConcurrentMessageLimit"] = "1" };
 
     public static async Task<double> RunAsync(BusBenchOptions o, int run, bool inMemory, IReadOnlyDictionary<string, string?> settings)
     {
