@@ -227,19 +227,20 @@ public sealed partial class BrowserPageLoader
 
     /// <summary>
     /// Waits, within <see cref="FetcherOptions.NetworkIdleTimeoutMs"/>, until none of the page's requests has been open
-    /// for <paramref name="quiet"/> (the host's <see cref="SettleWindows"/>) and the page has rendered a frame since without starting another:
+    /// for <paramref name="quiet"/> (the page template's <see cref="SettleWindows"/>) and the page has rendered a frame since without starting another:
     /// the frame lets a response still being processed issue what it leads to before the quiet is believed.
     /// </summary>
     private async Task<bool> SettleAsync(IPage page, Navigation state, TimeSpan quiet, CancellationToken ct)
     {
         var bound = TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs);
         var started = _time.GetTimestamp();
+        TimeSpan Left() => bound - _time.GetElapsedTime(started) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+
         // Quiet counts from load, not from a request that ended before it: scripts often start their work on load.
         state.LoadFired(_time);
         while (true)
         {
-            var left = bound - _time.GetElapsedTime(started);
-            if (left <= TimeSpan.Zero || !await state.WaitQuietAsync(quiet, left, _time, ct))
+            if (Left() == TimeSpan.Zero || !await state.WaitQuietAsync(quiet, Left(), _time, ct))
             {
                 return false;
             }
@@ -247,7 +248,7 @@ public sealed partial class BrowserPageLoader
             var activity = state.Activity;
             try
             {
-                await page.EvaluateAsync(NextFrameScript).WaitAsync(bound - _time.GetElapsedTime(started) is var rest && rest > TimeSpan.Zero ? rest : TimeSpan.Zero, _time, ct);
+                await page.EvaluateAsync(NextFrameScript).WaitAsync(Left(), _time, ct);
             }
             catch (Exception e) when (e is TimeoutException or PlaywrightException)
             {
