@@ -13,10 +13,10 @@ namespace WildlifeWatch.Fetcher;
 
 /// <summary>
 /// Renders a page in Chromium while the fetcher, not the browser, talks to the network: every request the page makes
-/// is intercepted and fetched through the <see cref="GuardedHttpClient"/> (SSRF guard, size bounds, bounded decoding),
-/// its exchange recorded for the WARC, then handed to the browser. Redirects of the page come back to the browser as
-/// redirects, so it resolves links against the right address, and are counted here. Every wait is bounded, so a
-/// hostile page ends in a recorded error, never a stuck worker.
+/// reaches its context's <see cref="CaptureProxy"/> and is fetched through the <see cref="GuardedHttpClient"/> (SSRF
+/// guard, size bounds, bounded decoding), its exchange recorded for the WARC, then handed to the browser. Redirects of
+/// the page go back to the browser as redirects, so it resolves links against the right address, and are counted
+/// here. Every wait is bounded, so a hostile page ends in a recorded error, never a stuck worker.
 /// </summary>
 public sealed partial class BrowserPageLoader
 {
@@ -40,10 +40,15 @@ public sealed partial class BrowserPageLoader
     // processing has by then issued the requests it leads to (images of a list it rendered, the next call).
     private const string NextFrameScript = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))";
 
+    // The body goes to the browser decoded, with its own length; and uncacheable, so that each page fetches, and its
+    // WARC records, everything it shows instead of taking some of it from the browser's cache of an earlier page.
     private static readonly HashSet<string> UnforwardedResponseHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
-        "content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive",
+        "content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection",
+        "cache-control", "expires", "etag", "last-modified", "pragma", "age",
     };
+
+    private static readonly KeyValuePair<string, string> NoStore = KeyValuePair.Create("Cache-Control", "no-store");
 
     private static readonly string[] TransientNetErrors =
     [
@@ -91,13 +96,13 @@ public sealed partial class BrowserPageLoader
         ArgumentNullException.ThrowIfNull(url);
         return _browser.WithPageAsync(url.IdnHost, async (page, browserVersion) =>
         {
-            var state = new Navigation(cookies);
+            var state = new Navigation(cookies, url);
             using var requests = CancellationTokenSource.CreateLinkedTokenSource(ct);
             // Taken with the page ready and handed back when the document answers: the host's delay runs from its answer.
             var turn = await _politeness.WaitTurnAsync(url, hostDelay, ct);
             try
             {
-                await page.RouteAsync("**/*", route => RouteAsync(route, state, turn, requests.Token));
+                using var attached = _browser.ProxyOf(page).Attach((request, _) => HandleAsync(request, state, turn, requests.Token));
                 var template = SettleWindows.TemplateOf(url);
                 var (quiet, full) = _settle.Next(template);
                 var captured = await CaptureAsync(page, url, browserVersion, state, quiet, ct);
@@ -115,39 +120,28 @@ public sealed partial class BrowserPageLoader
     private async Task<PageCaptureResult> CaptureAsync(IPage page, Uri url, string browserVersion, Navigation state, TimeSpan quiet, CancellationToken ct)
     {
         var startedAt = Clock.Now(_time);
-        var target = url;
-        while (true)
+        try
         {
-            try
+            using (PipelineTelemetry.Source.StartActivity("browser.navigate"))
             {
-                using (PipelineTelemetry.Source.StartActivity("browser.navigate"))
-                {
-                    await page.GotoAsync(target.AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = _options.NavigationTimeoutMs });
-                }
+                await page.GotoAsync(url.AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = _options.NavigationTimeoutMs });
+            }
+        }
+        catch (TimeoutException ex)
+        {
+            state.ThrowIfFailed();
+            if (state.Document is not null)
+            {
+                throw new HostilePageException(
+                    $"the page did not finish loading within {_options.NavigationTimeoutMs} ms of its response (a script that never yields?)");
+            }
 
-                break;
-            }
-            catch (PlaywrightException) when (state.TakeRedirect() is { } next)
-            {
-                // Chromium does not intercept the request a fulfilled redirect leads to, so the hop is navigated here.
-                target = next;
-            }
-            catch (TimeoutException ex)
-            {
-                state.ThrowIfFailed();
-                if (state.Document is not null)
-                {
-                    throw new HostilePageException(
-                        $"the page did not finish loading within {_options.NavigationTimeoutMs} ms of its response (a script that never yields?)");
-                }
-
-                throw new TransientFetchException($"navigation timed out after {_options.NavigationTimeoutMs} ms", null, ex);
-            }
-            catch (PlaywrightException ex)
-            {
-                state.ThrowIfFailed();
-                throw Classify(ex);
-            }
+            throw new TransientFetchException($"navigation timed out after {_options.NavigationTimeoutMs} ms", null, ex);
+        }
+        catch (PlaywrightException ex)
+        {
+            state.ThrowIfFailed();
+            throw Classify(ex);
         }
 
         state.ThrowIfFailed();
@@ -321,64 +315,61 @@ public sealed partial class BrowserPageLoader
         }
     }
 
-    private async Task RouteAsync(IRoute route, Navigation state, HostPoliteness.HostTurn turn, CancellationToken ct)
+    /// <summary>Answers one request of the page (see <see cref="CaptureProxy"/>): fetched, checked and recorded, or refused.</summary>
+    private async Task<ProxiedResponse> HandleAsync(ProxiedRequest request, Navigation state, HostPoliteness.HostTurn turn, CancellationToken ct)
     {
-        var request = route.Request;
-        var isDocument = request.IsNavigationRequest && request.Frame.ParentFrame is null;
+        var kind = RequestKinds.Of(request);
+        var isDocument = state.IsDocumentRequest(request, kind);
+        if (!isDocument && request.Url.AbsolutePath == "/favicon.ico")
+        {
+            // Chromium asks for the site's icon by itself, after load; it is not the page's, and waiting for it would
+            // only delay the quiet. An icon the page names in a <link> has another path and is fetched.
+            return ProxiedResponse.Refused(404, "the fetcher does not load the default site icon");
+        }
+
+        var url = request.Url;
         state.RequestStarted(_time);
         try
         {
-            if (!isDocument && _blockedTypes.Contains(request.ResourceType))
+            if (!isDocument && _blockedTypes.Contains(kind))
             {
-                await route.AbortAsync("blockedbyclient");
-                return;
+                return ProxiedResponse.Refused(403, $"{kind} is not loaded (Fetcher:BlockedResourceTypes)");
             }
 
-            var url = new Uri(request.Url);
             if (isDocument && state.Exchanges.Count > _options.MaxRedirects)
             {
                 throw new HostilePageException($"more than {_options.MaxRedirects} redirects (a redirect loop?), the last to {url.GetLeftPart(UriPartial.Path)}");
             }
 
-            var headers = SessionCookies.With(await request.AllHeadersAsync(), url, state.Cookies).ToList();
-            if (isDocument && !headers.Any(h => h.Key.Equals("sec-fetch-mode", StringComparison.OrdinalIgnoreCase)))
-            {
-                // A server tells page loads from script calls by these; the browser adds them only after interception.
-                headers.Add(KeyValuePair.Create("Sec-Fetch-Mode", "navigate"));
-                headers.Add(KeyValuePair.Create("Sec-Fetch-Dest", "document"));
-            }
-
+            var headers = SessionCookies.With(request.Headers, url, state.Cookies);
             var exchange = await _http.SendAsync(
-                url, request.Method, headers, request.PostDataBuffer,
+                url, request.Method, headers, request.Body,
                 isDocument ? _options.MaxDocumentBytes : _options.MaxResourceBytes, isDocument ? turn.Answered : null, ct);
             if (isDocument)
             {
                 state.Exchanges.Enqueue(exchange);
                 if (exchange.IsRedirect)
                 {
-                    state.Redirect(new Uri(url, exchange.Header("location")));
-                    await route.AbortAsync("aborted");
-                    return;
+                    // The browser follows it through this proxy, resolving the page's links against where it lands.
+                    state.ExpectDocument(new Uri(url, exchange.Header("location")));
+                    return Relay(exchange);
                 }
 
                 ResponseChecks.CheckDocument(exchange, _time.GetUtcNow());
                 state.Document = exchange;
+                state.ExpectDocument(null);
             }
-            else if (request.ResourceType == "image" && ResponseChecks.ImageSize(exchange.Content) is var (width, height) && width * height > _options.MaxImagePixels)
+            else if ((kind == "image" || exchange.ContentType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true)
+                && ResponseChecks.ImageSize(exchange.Content) is var (width, height) && width * height > _options.MaxImagePixels)
             {
                 throw new HostilePageException($"{width}x{height} pixels, over the {_options.MaxImagePixels}-pixel limit (a decompression bomb?)");
             }
             else if (_options.WarcSubresourceBytes > 0 && !state.KeepSubresource(exchange, _options.WarcSubresourceBytes))
             {
-                state.Warnings.Enqueue($"not in the WARC (over the {_options.WarcSubresourceBytes}-byte sub-resource budget): {request.ResourceType} {Shorten(request.Url)}");
+                state.Warnings.Enqueue($"not in the WARC (over the {_options.WarcSubresourceBytes}-byte sub-resource budget): {kind} {Shorten(url.AbsoluteUri)}");
             }
 
-            await route.FulfillAsync(new RouteFulfillOptions
-            {
-                Status = exchange.Status,
-                Headers = Forwardable(exchange.ResponseHeaders),
-                BodyBytes = exchange.Content,
-            });
+            return Relay(exchange);
         }
         catch (FetchException e)
         {
@@ -388,18 +379,14 @@ public sealed partial class BrowserPageLoader
             }
             else
             {
-                state.Warnings.Enqueue($"refused {request.ResourceType} {Shorten(request.Url)}: {e.Message}");
+                state.Warnings.Enqueue($"refused {kind} {Shorten(url.AbsoluteUri)}: {e.Message}");
             }
 
-            await AbortQuietlyAsync(route);
+            return ProxiedResponse.Refused(502, e.Message);
         }
         catch (OperationCanceledException)
         {
-            await AbortQuietlyAsync(route);
-        }
-        catch (PlaywrightException)
-        {
-            // The page was closed while this request was in flight: nobody waits for it any more.
+            return ProxiedResponse.Refused(502, "the capture ended before this request was answered");
         }
         finally
         {
@@ -407,22 +394,8 @@ public sealed partial class BrowserPageLoader
         }
     }
 
-    private static async Task AbortQuietlyAsync(IRoute route)
-    {
-        try
-        {
-            await route.AbortAsync("blockedbyclient");
-        }
-        catch (PlaywrightException)
-        {
-            // Already handled or the page is gone.
-        }
-    }
-
-    private static Dictionary<string, string> Forwardable(IEnumerable<KeyValuePair<string, string>> headers) =>
-        headers.Where(h => !UnforwardedResponseHeaders.Contains(h.Key))
-            .GroupBy(h => h.Key.ToLowerInvariant())
-            .ToDictionary(g => g.Key, g => string.Join(g.Key == "set-cookie" ? "\n" : ", ", g.Select(h => h.Value)));
+    private static ProxiedResponse Relay(HttpExchange exchange) =>
+        new(exchange.Status, exchange.Reason, [.. exchange.ResponseHeaders.Where(h => !UnforwardedResponseHeaders.Contains(h.Key)), NoStore], exchange.Content);
 
     private static FetchException Classify(PlaywrightException ex)
     {
@@ -454,10 +427,10 @@ public sealed partial class BrowserPageLoader
     private static partial Regex NetError();
 
     /// <summary>What the interception saw of one page's navigation.</summary>
-    private sealed class Navigation(IReadOnlyList<SessionCookie>? cookies)
+    private sealed class Navigation(IReadOnlyList<SessionCookie>? cookies, Uri target)
     {
         private FetchException? _failure;
-        private Uri? _redirect;
+        private Uri? _expectedDocument = target;
         private long _subresourceBytes;
 
         public IReadOnlyList<SessionCookie>? Cookies { get; } = cookies;
@@ -484,9 +457,11 @@ public sealed partial class BrowserPageLoader
 
         public HttpExchange? Document { get; set; }
 
-        public void Redirect(Uri to) => Interlocked.Exchange(ref _redirect, to);
+        /// <summary>The next top-level document is to come from <paramref name="url"/> (the target, or where a redirect sent it); null once it came.</summary>
+        public void ExpectDocument(Uri? url) => Volatile.Write(ref _expectedDocument, url);
 
-        public Uri? TakeRedirect() => _failure is null ? Interlocked.Exchange(ref _redirect, null) : null;
+        public bool IsDocumentRequest(ProxiedRequest request, string kind) =>
+            RequestKinds.IsTopDocument(request, kind, Volatile.Read(ref _expectedDocument));
 
         public void Fail(FetchException e) => Interlocked.CompareExchange(ref _failure, e, null);
 

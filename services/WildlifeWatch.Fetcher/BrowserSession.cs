@@ -23,8 +23,8 @@ public sealed class BrowserSession : IAsyncDisposable
         "--disable-sync",
         "--no-first-run",
         "--disable-dev-shm-usage",
-        // Every request is intercepted and fetched by the guarded client; anything that escapes interception
-        // (a WebSocket, say) is sent to a proxy that does not exist instead of onto the network.
+        // Each context's own capture proxy carries its pages' requests; this one, which does not exist, catches
+        // anything a context without one might send, instead of letting it onto the network.
         "--proxy-server=http://127.0.0.1:9",
         "--proxy-bypass-list=<-loopback>",
     ];
@@ -37,6 +37,7 @@ public sealed class BrowserSession : IAsyncDisposable
     private readonly SemaphoreSlim _launchGate = new(1, 1);
     private readonly KeyedGate _hosts = new();
     private readonly List<PooledContext> _idle = [];
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IBrowserContext, CaptureProxy> _proxies = new();
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private int _contextsCreated;
@@ -52,6 +53,15 @@ public sealed class BrowserSession : IAsyncDisposable
 
     /// <summary>Contexts opened since start, for tests and the benchmark to see recycling.</summary>
     public int ContextsCreated => Volatile.Read(ref _contextsCreated);
+
+    /// <summary>The capture proxy that carries every request of <paramref name="page"/>'s context.</summary>
+    public CaptureProxy ProxyOf(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return _proxies.TryGetValue(page.Context, out var proxy)
+            ? proxy
+            : throw new InvalidOperationException("the page's context was not opened by this session");
+    }
 
     /// <summary>The version Chromium reports, for the capture manifest; launches the browser if needed.</summary>
     public async Task<string> GetBrowserVersionAsync(CancellationToken ct = default) => (await GetBrowserAsync(ct)).Version;
@@ -115,20 +125,12 @@ public sealed class BrowserSession : IAsyncDisposable
         }
     }
 
-    /// <summary>The page itself when it is kept for the context's next capture (with this capture's routes gone).</summary>
+    /// <summary>The page itself when it is kept for the context's next capture.</summary>
     private async Task<IPage?> KeepOrCloseAsync(IPage page, bool keep)
     {
         if (keep)
         {
-            try
-            {
-                await page.UnrouteAllAsync(new PageUnrouteAllOptions { Behavior = UnrouteBehavior.IgnoreErrors }).WaitAsync(CloseBound);
-                return page;
-            }
-            catch (Exception e) when (e is PlaywrightException or TimeoutException)
-            {
-                // Not reusable: closed below like any other.
-            }
+            return page;
         }
 
         await CloseQuietlyAsync(page.CloseAsync(), "page");
@@ -153,15 +155,32 @@ public sealed class BrowserSession : IAsyncDisposable
 
     private async Task<PooledContext> NewContextAsync(IBrowser browser, string host)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        var proxy = new CaptureProxy(_options.MaxResourceBytes, _logger);
+        IBrowserContext context;
+        try
         {
-            UserAgent = _options.UserAgent,
-            ViewportSize = new ViewportSize { Width = _options.ViewportWidth, Height = _options.ViewportHeight },
-            AcceptDownloads = false,
-            ServiceWorkers = ServiceWorkerPolicy.Block,
-        });
+            context = await browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                UserAgent = _options.UserAgent,
+                ViewportSize = new ViewportSize { Width = _options.ViewportWidth, Height = _options.ViewportHeight },
+                AcceptDownloads = false,
+                ServiceWorkers = ServiceWorkerPolicy.Block,
+                // Loopback included (Playwright proxies it unless told otherwise): nothing the page asks for goes around it.
+                Proxy = new Proxy { Server = proxy.Address.GetLeftPart(UriPartial.Authority) },
+                // The browser's TLS peer is the proxy, with a certificate of its own making; the site's certificate
+                // is checked where the real connection is made, in the guarded client.
+                IgnoreHTTPSErrors = true,
+            });
+        }
+        catch
+        {
+            await proxy.DisposeAsync();
+            throw;
+        }
+
+        _proxies.AddOrUpdate(context, proxy);
         Interlocked.Increment(ref _contextsCreated);
-        return new PooledContext(browser, host, context);
+        return new PooledContext(browser, host, context, proxy);
     }
 
     private async Task ReturnAsync(PooledContext pooled, bool reuse)
@@ -190,6 +209,7 @@ public sealed class BrowserSession : IAsyncDisposable
         foreach (var context in closing)
         {
             await CloseQuietlyAsync(context.Context.CloseAsync(), "context");
+            await context.Proxy.DisposeAsync();
         }
     }
 
@@ -230,12 +250,18 @@ public sealed class BrowserSession : IAsyncDisposable
             {
                 var old = _browser;
                 _browser = null;
+                List<PooledContext> gone;
                 lock (_idle)
                 {
+                    gone = _idle.FindAll(c => c.Browser == old);
                     _idle.RemoveAll(c => c.Browser == old);
                 }
 
                 await old.CloseAsync().WaitAsync(CloseBound).ContinueWith(_ => { }, TaskScheduler.Default);
+                foreach (var context in gone)
+                {
+                    await context.Proxy.DisposeAsync();
+                }
             }
         }
         finally
@@ -298,9 +324,16 @@ public sealed class BrowserSession : IAsyncDisposable
         try
         {
             _disposed = true;
+            List<PooledContext> idle;
             lock (_idle)
             {
+                idle = [.. _idle];
                 _idle.Clear();
+            }
+
+            foreach (var context in idle)
+            {
+                await context.Proxy.DisposeAsync();
             }
 
             if (_browser is not null)
@@ -321,8 +354,10 @@ public sealed class BrowserSession : IAsyncDisposable
         // The semaphores are left undisposed on purpose: a page still finishing must be able to release its slot.
     }
 
-    private sealed class PooledContext(IBrowser browser, string host, IBrowserContext context)
+    private sealed class PooledContext(IBrowser browser, string host, IBrowserContext context, CaptureProxy proxy)
     {
+        public CaptureProxy Proxy { get; } = proxy;
+
         public IBrowser Browser { get; } = browser;
 
         public string Host { get; } = host;
