@@ -474,13 +474,18 @@ public sealed partial class BrowserPageLoader
 
         private long _longestPauseTicks;
 
-        /// <summary>The longest time the page had no request open between one ending and the next starting.</summary>
+        private volatile bool _loaded;
+
+        /// <summary>
+        /// The longest time after load the page had no request open before the next started. Pauses before load do
+        /// not count: the browser is still parsing then, and the quiet is only waited for after load.
+        /// </summary>
         public TimeSpan LongestPause => TimeSpan.FromTicks(Interlocked.Read(ref _longestPauseTicks));
 
         public void RequestStarted(TimeProvider time)
         {
             var last = Volatile.Read(ref _lastActivity);
-            if (Interlocked.Increment(ref _inFlight) == 1 && last != 0)
+            if (Interlocked.Increment(ref _inFlight) == 1 && last != 0 && _loaded)
             {
                 var pause = time.GetElapsedTime(last).Ticks;
                 for (var seen = Interlocked.Read(ref _longestPauseTicks); pause > seen; seen = Interlocked.Read(ref _longestPauseTicks))
@@ -503,6 +508,8 @@ public sealed partial class BrowserPageLoader
             {
                 Volatile.Write(ref _lastActivity, time.GetTimestamp());
             }
+
+            _loaded = true;
         }
 
         public void RequestEnded(TimeProvider time)

@@ -27,6 +27,20 @@ public sealed class AdaptiveSettleTests : BrowserTestBase
     }
 
     [Test]
+    public async Task A_pause_before_load_does_not_lengthen_the_wait_after_it()
+    {
+        // The quiet is only waited for after load; a long parse before it says nothing about the page's scripts after.
+        var loader = Loader(fullMs: 1000);
+        var url = Site.Url("/parse-pause");
+        for (var visit = 1; visit <= SettleWindows.FirstFullPages; visit++)
+        {
+            await loader.LoadAsync(url, null, null, CancellationToken.None);
+        }
+
+        Assert.That(loader.SettleWindowFor(url), Is.LessThan(TimeSpan.FromMilliseconds(150)));
+    }
+
+    [Test]
     public async Task A_page_that_loads_without_pausing_waits_less_once_sampled()
     {
         var loader = Loader(fullMs: 1000);

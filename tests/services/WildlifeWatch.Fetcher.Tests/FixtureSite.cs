@@ -104,6 +104,19 @@ public sealed class FixtureSite : IAsyncDisposable
             ? Html($"<html><body><h1>{CookieGatedPhrase}</h1><img src='/gate-pixel/{id}.png'></body></html>")
             : Html("<html><body><h1>Choose your region</h1></body></html>"));
         app.MapGet("/gate-pixel/{name}", () => Results.Bytes(PngHeader(2, 2), "image/png"));
+        // Parsing stops for 150 ms before the page asks for its stylesheet; nothing is requested after load.
+        app.MapGet("/parse-pause", () => Html(
+            """
+            <html><head><script>
+              const end = Date.now() + 150;
+              while (Date.now() < end) { }
+              const sheet = document.createElement('link');
+              sheet.rel = 'stylesheet';
+              sheet.href = '/parse-pause.css';
+              document.head.append(sheet);
+            </script></head><body><h1>Parsed</h1></body></html>
+            """));
+        app.MapGet("/parse-pause.css", () => Results.Text("h1 { color: #333 }", "text/css"));
         app.MapGet("/tall", () => Html("<html><body style='margin:0'><div style='height:3000px;background:#c33'>top</div><p>bottom</p></body></html>"));
         app.MapGet("/anchors", () => Html(
             """
