@@ -351,7 +351,9 @@ public sealed partial class BrowserPageLoader
                 if (exchange.IsRedirect)
                 {
                     // The browser follows it through this proxy, resolving the page's links against where it lands.
-                    state.ExpectDocument(new Uri(url, exchange.Header("location")));
+                    state.ExpectDocument(Uri.TryCreate(url, exchange.Header("location"), out var next)
+                        ? next
+                        : throw new PermanentFetchException($"a redirect to a malformed address '{Shorten(exchange.Header("location")!)}'"));
                     return Relay(exchange);
                 }
 

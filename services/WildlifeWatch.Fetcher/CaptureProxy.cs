@@ -201,7 +201,16 @@ public sealed class CaptureProxy : IAsyncDisposable
         }
         else if (Volatile.Read(ref _handler) is { } handler)
         {
-            response = await handler(new ProxiedRequest(url, method, headers, body), ct);
+            try
+            {
+                response = await handler(new ProxiedRequest(url, method, headers, body), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A fault in the capture fails this one request, as a network error would; the page carries on.
+                _logger.LogWarning(e, "Capture proxy: answering {Url} failed", url);
+                response = ProxiedResponse.Refused(502, "the capture could not answer this request");
+            }
         }
         else
         {

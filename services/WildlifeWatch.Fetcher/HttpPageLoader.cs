@@ -56,7 +56,9 @@ public sealed class HttpPageLoader(GuardedHttpClient http, HostPoliteness polite
                     throw new HostilePageException($"more than {_options.MaxRedirects} redirects (a redirect loop?), the last to {exchange.Header("location")}");
                 }
 
-                current = new Uri(current, exchange.Header("location"));
+                current = Uri.TryCreate(current, exchange.Header("location"), out var next)
+                    ? next
+                    : throw new PermanentFetchException($"a redirect to a malformed address '{exchange.Header("location")}'");
             }
         }
 

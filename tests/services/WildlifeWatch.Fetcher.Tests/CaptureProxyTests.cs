@@ -97,6 +97,19 @@ public sealed class CaptureProxyTests
     }
 
     [Test]
+    public async Task A_fault_in_the_capture_fails_only_its_request()
+    {
+        using var client = Client();
+        using (_proxy.Attach((_, _) => throw new InvalidOperationException("bug")))
+        {
+            Assert.That((await client.GetAsync("http://shop.example/a")).StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
+        }
+
+        using var attached = AttachEcho();
+        Assert.That((await client.GetAsync("http://shop.example/b")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the proxy still serves");
+    }
+
+    [Test]
     public void Only_one_capture_can_be_attached_at_a_time()
     {
         using var attached = AttachEcho();

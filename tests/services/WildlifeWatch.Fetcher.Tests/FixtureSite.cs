@@ -167,6 +167,11 @@ public sealed class FixtureSite : IAsyncDisposable
                 await context.Response.Body.WriteAsync(chunk, context.RequestAborted).AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
             }
         });
+        app.MapGet("/bad-redirect", (HttpContext context) =>
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = "http://[not-an-address/";
+        });
         app.MapGet("/redirect-loop/{n:int}", (int n) => Results.Redirect($"/redirect-loop/{(n + 1) % 3}"));
         app.MapGet("/gzip-bomb", () =>
         {

@@ -54,6 +54,16 @@ public sealed class HostilePageTests : BrowserTestBase
 
     [TestCase(RenderMode.Browser)]
     [TestCase(RenderMode.Http)]
+    public async Task A_redirect_to_a_malformed_address_is_a_recorded_failure(string mode)
+    {
+        var reason = await FailureAsync("/bad-redirect", mode);
+
+        Assert.That(reason, Does.Contain("a redirect to a malformed address 'http://[not-an-address/'"));
+        await AssertNextPageIsCapturedAsync(mode);
+    }
+
+    [TestCase(RenderMode.Browser)]
+    [TestCase(RenderMode.Http)]
     public async Task Gzip_bomb_is_refused_once_it_expands_past_the_limit(string mode)
     {
         var reason = await FailureAsync("/gzip-bomb", mode, o => o.MaxDocumentBytes = 4 * 1024 * 1024);
