@@ -428,7 +428,7 @@ public sealed partial class BrowserPageLoader
     [GeneratedRegex(@"net::ERR_[A-Z0-9_]+")]
     private static partial Regex NetError();
 
-    /// <summary>What the interception saw of one page's navigation.</summary>
+    /// <summary>What the capture proxy saw of one page's navigation.</summary>
     private sealed class Navigation(IReadOnlyList<SessionCookie>? cookies, Uri target)
     {
         private FetchException? _failure;
@@ -522,7 +522,7 @@ public sealed partial class BrowserPageLoader
         }
 
         /// <summary>
-        /// Every request of the page passes through our interception, so we know when none is open: quiet means none
+        /// Every request of the page passes through the capture proxy, so we know when none is open: quiet means none
         /// for <paramref name="quiet"/>, measured here rather than by Playwright's fixed 500 ms network-idle window.
         /// </summary>
         public async Task<bool> WaitQuietAsync(TimeSpan quiet, TimeSpan bound, TimeProvider time, CancellationToken ct)

@@ -30,6 +30,8 @@ public sealed record ProxiedResponse(int Status, string Reason, IReadOnlyList<Ke
 /// </summary>
 public sealed class CaptureProxy : IAsyncDisposable
 {
+    private static readonly ProxiedResponse WebSocketRefused = ProxiedResponse.Refused(403, "WebSockets are not carried by the fetcher");
+
     private readonly TcpListener _listener;
     private readonly long _maxRequestBytes;
     private readonly ILogger _logger;
@@ -171,7 +173,7 @@ public sealed class CaptureProxy : IAsyncDisposable
             // Not a TLS handshake: a ws:// WebSocket tunnelled through the proxy. The fetcher carries no WebSockets.
             if (await reader.ReadHeadAsync(ct) is not null)
             {
-                await stream.WriteAsync(Message(ProxiedResponse.Refused(403, "WebSockets are not carried by the fetcher"), headRequest: false, close: true), ct);
+                await stream.WriteAsync(Message(WebSocketRefused, headRequest: false, close: true), ct);
             }
 
             return;
@@ -196,7 +198,7 @@ public sealed class CaptureProxy : IAsyncDisposable
         ProxiedResponse response;
         if (HttpWire.Header(headers, "upgrade") is not null)
         {
-            response = ProxiedResponse.Refused(403, "WebSockets are not carried by the fetcher");
+            response = WebSocketRefused;
             close = true;
         }
         else if (Volatile.Read(ref _handler) is { } handler)
