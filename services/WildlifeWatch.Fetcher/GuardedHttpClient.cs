@@ -80,7 +80,7 @@ public sealed class GuardedHttpClient : IDisposable
         if (body is { Length: > 0 })
         {
             request.Content = new ByteArrayContent(body);
-            if (headers?.FirstOrDefault(h => h.Key.Equals("content-type", StringComparison.OrdinalIgnoreCase)).Value is { } type)
+            if (headers is not null && HttpWire.Header(headers, "content-type") is { } type)
             {
                 request.Content.Headers.TryAddWithoutValidation("Content-Type", type);
             }

@@ -22,7 +22,7 @@ public sealed record HttpExchange(
     DateTimeOffset AnsweredAt)
 {
     public string? Header(string name) =>
-        ResponseHeaders.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+        HttpWire.Header(ResponseHeaders, name);
 
     public string? ContentType => Header("content-type");
 

@@ -166,7 +166,7 @@ internal sealed class HttpWireReader(Stream stream)
     }
 }
 
-/// <summary>Head parsing and response writing for the capture proxy.</summary>
+/// <summary>Header lookup for every HTTP message the fetcher handles; head parsing and response writing for the capture proxy.</summary>
 internal static class HttpWire
 {
     public static string? Header(IEnumerable<KeyValuePair<string, string>> headers, string name) =>
