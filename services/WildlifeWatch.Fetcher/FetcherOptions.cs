@@ -43,6 +43,13 @@ public sealed class FetcherOptions : IValidatableObject
     [Range(1, 10_000)]
     public int NetworkQuietRecheckPages { get; set; } = 10;
 
+    /// <summary>
+    /// Whether the DOM and the screenshot are taken while the quiet is still being waited for, once the page has loaded
+    /// and rendered with no request open; they are kept only if no request and no change to the DOM came before the
+    /// quiet was confirmed, and taken again after it otherwise (<see cref="EarlyCaptures"/>). False takes them after.
+    /// </summary>
+    public bool CaptureEarly { get; set; } = true;
+
     /// <summary>Minimum spacing between two requests to one host from this process.</summary>
     [Range(0, 600_000)]
     public int PerHostMinDelayMs { get; set; } = 1_000;
