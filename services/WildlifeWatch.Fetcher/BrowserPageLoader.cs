@@ -40,6 +40,21 @@ public sealed partial class BrowserPageLoader
     // processing has by then issued the requests it leads to (images of a list it rendered, the next call).
     private const string NextFrameScript = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))";
 
+    // Counts changes to the DOM from now on, readable through a function under a name of this capture that the page
+    // cannot overwrite or delete; resolves after the next frame, like NextFrameScript.
+    private const string WatchDomScript =
+        """
+        name => new Promise(resolve => {
+          let changes = 0;
+          const observer = new MutationObserver(records => { changes += records.length; });
+          observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+          Object.defineProperty(window, name, { value: () => changes + observer.takeRecords().length, enumerable: false, configurable: false, writable: false });
+          requestAnimationFrame(() => setTimeout(resolve, 0));
+        })
+        """;
+
+    private const string DomChangesScript = "name => window[name]()";
+
     // The body goes to the browser decoded, with its own length; and uncacheable, so that each page fetches, and its
     // WARC records, everything it shows instead of taking some of it from the browser's cache of an earlier page.
     private static readonly HashSet<string> UnforwardedResponseHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -66,6 +81,7 @@ public sealed partial class BrowserPageLoader
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SettleWindows _settle;
+    private readonly EarlyCaptures _early;
     private readonly ConditionalWeakTable<IPage, ICDPSession> _devTools = new();
 
     public BrowserPageLoader(
@@ -86,6 +102,7 @@ public sealed partial class BrowserPageLoader
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<BrowserPageLoader>.Instance;
         _settle = new SettleWindows(_options);
+        _early = new EarlyCaptures(_options);
     }
 
     /// <summary>How long pages like <paramref name="url"/> now wait for quiet (see <see cref="SettleWindows"/>).</summary>
@@ -105,7 +122,7 @@ public sealed partial class BrowserPageLoader
                 using var attached = _browser.ProxyOf(page).Attach((request, _) => HandleAsync(request, state, turn, requests.Token));
                 var template = SettleWindows.TemplateOf(url);
                 var (quiet, full) = _settle.Next(template);
-                var captured = await CaptureAsync(page, url, browserVersion, state, quiet, ct);
+                var captured = await CaptureAsync(page, url, browserVersion, state, quiet, template, ct);
                 _settle.Observe(template, state.LongestPause, full);
                 return captured;
             }
@@ -117,7 +134,7 @@ public sealed partial class BrowserPageLoader
         }, ct);
     }
 
-    private async Task<PageCaptureResult> CaptureAsync(IPage page, Uri url, string browserVersion, Navigation state, TimeSpan quiet, CancellationToken ct)
+    private async Task<PageCaptureResult> CaptureAsync(IPage page, Uri url, string browserVersion, Navigation state, TimeSpan quiet, string template, CancellationToken ct)
     {
         var startedAt = Clock.Now(_time);
         try
@@ -146,12 +163,23 @@ public sealed partial class BrowserPageLoader
 
         state.ThrowIfFailed();
         var document = state.Document ?? throw new PermanentFetchException("the browser received no response for the page");
+        EarlyCapture? early = null;
+        var settled = false;
         if (_options.NetworkIdleTimeoutMs > 0)
         {
             // Script-rendered pages fetch their data after load; give them a bounded chance to finish.
             using (PipelineTelemetry.Source.StartActivity("browser.network-quiet"))
             {
-                if (!await SettleAsync(page, state, quiet, ct))
+                // Quiet counts from load, not from a request that ended before it: scripts often start their work on load.
+                state.LoadFired(_time);
+                var bound = new Bound(_time, TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs));
+                if (_early.ShouldTry(template))
+                {
+                    early = await BeginEarlyCaptureAsync(page, state, bound, ct);
+                }
+
+                settled = await SettleAsync(page, state, quiet, bound, ct);
+                if (!settled)
                 {
                     _logger.LogDebug("Network not quiet after {Timeout} ms on {Url}; capturing anyway", _options.NetworkIdleTimeoutMs, url);
                 }
@@ -161,29 +189,13 @@ public sealed partial class BrowserPageLoader
         ct.ThrowIfCancellationRequested();
         try
         {
-            // The DOM read goes first so the screenshot's resize to the full page cannot change what is read; the two
-            // round trips then overlap.
-            var reading = Bounded(page.EvaluateAsync<JsonElement?>(ReadDomScript), "reading the rendered DOM");
-            var shooting = _options.CaptureScreenshot ? Bounded(ScreenshotAsync(page, state), "taking the screenshot") : Task.FromResult(Array.Empty<byte>());
-            JsonElement? read;
-            using (PipelineTelemetry.Source.StartActivity("browser.read-dom"))
+            var artifacts = early is null ? null : await KeepEarlyCaptureAsync(page, state, early, settled, template);
+            artifacts ??= await TakeArtifactsAsync(page);
+            var read = artifacts.Read;
+            var screenshot = artifacts.Screenshot;
+            if (artifacts.Cut is { } cut)
             {
-                try
-                {
-                    read = await reading;
-                }
-                catch
-                {
-                    // The screenshot's own failure, if any, is not the one to report; observe it so it is not lost unseen.
-                    _ = shooting.ContinueWith(t => t.Exception, TaskScheduler.Default);
-                    throw;
-                }
-            }
-
-            byte[] screenshot;
-            using (PipelineTelemetry.Source.StartActivity("browser.screenshot"))
-            {
-                screenshot = await shooting;
+                state.Warnings.Enqueue(cut);
             }
 
             var html = StringProperty(read, "html");
@@ -220,21 +232,16 @@ public sealed partial class BrowserPageLoader
     }
 
     /// <summary>
-    /// Waits, within <see cref="FetcherOptions.NetworkIdleTimeoutMs"/>, until none of the page's requests has been open
-    /// for <paramref name="quiet"/> (the page template's <see cref="SettleWindows"/>) and the page has rendered a frame since without starting another:
-    /// the frame lets a response still being processed issue what it leads to before the quiet is believed.
+    /// Waits, within <see cref="FetcherOptions.NetworkIdleTimeoutMs"/> (<paramref name="bound"/>), until none of the
+    /// page's requests has been open for <paramref name="quiet"/> (the page template's <see cref="SettleWindows"/>) and
+    /// the page has rendered a frame since without starting another: the frame lets a response still being processed
+    /// issue what it leads to before the quiet is believed.
     /// </summary>
-    private async Task<bool> SettleAsync(IPage page, Navigation state, TimeSpan quiet, CancellationToken ct)
+    private async Task<bool> SettleAsync(IPage page, Navigation state, TimeSpan quiet, Bound bound, CancellationToken ct)
     {
-        var bound = TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs);
-        var started = _time.GetTimestamp();
-        TimeSpan Left() => bound - _time.GetElapsedTime(started) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
-
-        // Quiet counts from load, not from a request that ended before it: scripts often start their work on load.
-        state.LoadFired(_time);
         while (true)
         {
-            if (Left() == TimeSpan.Zero || !await state.WaitQuietAsync(quiet, Left(), _time, ct))
+            if (bound.Left == TimeSpan.Zero || !await state.WaitQuietAsync(quiet, bound.Left, _time, ct))
             {
                 return false;
             }
@@ -242,7 +249,7 @@ public sealed partial class BrowserPageLoader
             var activity = state.Activity;
             try
             {
-                await page.EvaluateAsync(NextFrameScript).WaitAsync(Left(), _time, ct);
+                await page.EvaluateAsync(NextFrameScript).WaitAsync(bound.Left, _time, ct);
             }
             catch (Exception e) when (e is TimeoutException or PlaywrightException)
             {
@@ -257,6 +264,103 @@ public sealed partial class BrowserPageLoader
         }
     }
 
+    /// <summary>
+    /// Starts taking the DOM and the screenshot while the quiet is waited for, once the page has rendered a frame
+    /// after load with no request open, and starts counting changes to its DOM; null when a request is open (more is
+    /// coming, so the capture would be thrown away) or the page did not render in time.
+    /// </summary>
+    private async Task<EarlyCapture?> BeginEarlyCaptureAsync(IPage page, Navigation state, Bound bound, CancellationToken ct)
+    {
+        var watch = "__wtw" + Guid.NewGuid().ToString("N");
+        try
+        {
+            await page.EvaluateAsync(WatchDomScript, watch).WaitAsync(bound.Left, _time, ct);
+        }
+        catch (Exception e) when (e is TimeoutException or PlaywrightException)
+        {
+            return null;
+        }
+
+        var activity = state.Activity;
+        return state.IsQuietSince(activity) ? new EarlyCapture(watch, activity, TakeArtifactsAsync(page)) : null;
+    }
+
+    /// <summary>
+    /// The early capture's artifacts if the page is as they show it: settled, and neither a request nor a change to
+    /// its DOM since they were begun. Null otherwise, and the artifacts are taken again.
+    /// </summary>
+    private async Task<Artifacts?> KeepEarlyCaptureAsync(IPage page, Navigation state, EarlyCapture early, bool settled, string template)
+    {
+        using var span = PipelineTelemetry.Source.StartActivity("browser.early-capture");
+        Artifacts? kept = null;
+        try
+        {
+            // Finished even when it is not kept: a screenshot still resizing the page must not overlap the next read.
+            // A page that did not settle may be stuck; its capture is then left to the retake's own bound.
+            var artifacts = settled
+                ? await early.Taking
+                : await early.Taking.WaitAsync(TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs), _time);
+            if (settled && state.IsQuietSince(early.Activity))
+            {
+                var changes = await Bounded(page.EvaluateAsync<int>(DomChangesScript, early.Watch), "reading the page's changes");
+                kept = changes == 0 && state.IsQuietSince(early.Activity) ? artifacts : null;
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or PlaywrightException or HostilePageException)
+        {
+            // Taken again, where a failure is the capture's to report; this one is observed so it is not lost unseen.
+            _ = early.Taking.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        }
+
+        _early.Observe(template, kept is not null);
+        span?.SetTag("wtw.template", template);
+        span?.SetTag("wtw.kept", kept is not null);
+        return kept;
+    }
+
+    /// <summary>The rendered DOM (with its text and links) and the screenshot of the page as it is now.</summary>
+    private async Task<Artifacts> TakeArtifactsAsync(IPage page)
+    {
+        // The DOM read goes first so the screenshot's resize to the full page cannot change what is read; the two
+        // round trips then overlap.
+        var reading = Bounded(page.EvaluateAsync<JsonElement?>(ReadDomScript), "reading the rendered DOM");
+        var shooting = _options.CaptureScreenshot ? Bounded(ScreenshotAsync(page), "taking the screenshot") : Task.FromResult((Array.Empty<byte>(), (string?)null));
+        JsonElement? read;
+        using (PipelineTelemetry.Source.StartActivity("browser.read-dom"))
+        {
+            try
+            {
+                read = await reading;
+            }
+            catch
+            {
+                // The screenshot's own failure, if any, is not the one to report; observe it so it is not lost unseen.
+                _ = shooting.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                throw;
+            }
+        }
+
+        using (PipelineTelemetry.Source.StartActivity("browser.screenshot"))
+        {
+            var (screenshot, cut) = await shooting;
+            return new Artifacts(read, screenshot, cut);
+        }
+    }
+
+    /// <summary>What a capture keeps of the rendered page; <paramref name="Cut"/> says when the screenshot was cut short.</summary>
+    private sealed record Artifacts(JsonElement? Read, byte[] Screenshot, string? Cut);
+
+    /// <summary>Artifacts being taken early, with what the page had done when they were begun.</summary>
+    private sealed record EarlyCapture(string Watch, long Activity, Task<Artifacts> Taking);
+
+    /// <summary>A time budget started now.</summary>
+    private sealed class Bound(TimeProvider time, TimeSpan budget)
+    {
+        private readonly long _started = time.GetTimestamp();
+
+        public TimeSpan Left => budget - time.GetElapsedTime(_started) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
     private static string StringProperty(JsonElement? read, string name) =>
         read is { } r && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : string.Empty;
 
@@ -265,7 +369,7 @@ public sealed partial class BrowserPageLoader
     /// and encodes PNG at its slowest setting. The height is bounded (<see cref="FetcherOptions.MaxScreenshotSize"/>)
     /// so an endless page cannot make an endless image; a cut is noted among the capture's warnings.
     /// </summary>
-    private async Task<byte[]> ScreenshotAsync(IPage page, Navigation state)
+    private async Task<(byte[] Png, string? Cut)> ScreenshotAsync(IPage page)
     {
         // One DevTools session per page, kept while the page is reused: attaching costs a round trip per capture.
         if (!_devTools.TryGetValue(page, out var cdp))
@@ -282,10 +386,9 @@ public sealed partial class BrowserPageLoader
             height = Math.Max(1, (int)Math.Ceiling(size.GetProperty("height").GetDouble()));
         }
 
-        if (width > _options.MaxScreenshotSize || height > _options.MaxScreenshotSize)
-        {
-            state.Warnings.Enqueue($"screenshot cut to {_options.MaxScreenshotSize} px from a {width}x{height} px page");
-        }
+        var cut = width > _options.MaxScreenshotSize || height > _options.MaxScreenshotSize
+            ? $"screenshot cut to {_options.MaxScreenshotSize} px from a {width}x{height} px page"
+            : null;
 
         var shot = await cdp.SendAsync("Page.captureScreenshot", new Dictionary<string, object>
         {
@@ -299,7 +402,7 @@ public sealed partial class BrowserPageLoader
             },
         });
         return shot is { } s && s.TryGetProperty("data", out var data) && data.GetString() is { } base64
-            ? Convert.FromBase64String(base64)
+            ? (Convert.FromBase64String(base64), cut)
             : throw new PlaywrightException("the browser returned no screenshot");
     }
 

@@ -16,6 +16,10 @@ public sealed class FixtureSite : IAsyncDisposable
 {
     public const string ScriptRenderedPhrase = "Carved ivory bangle, antique, ships worldwide";
 
+    public const string EarlyPhrase = "Tortoiseshell comb, first version";
+
+    public const string LatePhrase = "Tortoiseshell comb, price lowered";
+
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(string Path, DateTimeOffset At)> _requests = new();
     private readonly ConcurrentDictionary<string, int> _flakyCounts = new(StringComparer.Ordinal);
@@ -117,6 +121,20 @@ public sealed class FixtureSite : IAsyncDisposable
             </script></head><body><h1>Parsed</h1></body></html>
             """));
         app.MapGet("/parse-pause.css", () => Results.Text("h1 { color: #333 }", "text/css"));
+        // Nothing is requested after load, but a script rewrites the heading 80 ms later: only the DOM shows the change.
+        app.MapGet("/late-text", () => Html(
+            $$"""
+            <html><body><h1 id="h">{{EarlyPhrase}}</h1><script>
+              window.addEventListener('load', () => setTimeout(() => { document.getElementById('h').textContent = '{{LatePhrase}}'; }, 80));
+            </script></body></html>
+            """));
+        // Rewrites its clock every 10 ms, forever, without a request.
+        app.MapGet("/ticking", () => Html(
+            """
+            <html><body><h1>Live auction</h1><p id="t"></p><script>
+              setInterval(() => { document.getElementById('t').textContent = String(Date.now()); }, 10);
+            </script></body></html>
+            """));
         app.MapGet("/tall", () => Html("<html><body style='margin:0'><div style='height:3000px;background:#c33'>top</div><p>bottom</p></body></html>"));
         app.MapGet("/anchors", () => Html(
             """
