@@ -175,6 +175,8 @@ internal static class Ours
             RenderMode = mode,
             MaxAttempts = 1,
             CaptureScreenshot = fullCapture,
+            // BENCH_FETCH_CAPTURE_EARLY=0 measures what taking the artifacts during the quiet window saves.
+            CaptureEarly = Environment.GetEnvironmentVariable("BENCH_FETCH_CAPTURE_EARLY") != "0",
         };
         var wrapped = Options.Create(options);
         var dbPath = Path.Combine(directory, $"pipeline-{Guid.NewGuid():N}.db");
