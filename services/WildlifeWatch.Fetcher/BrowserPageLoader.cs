@@ -40,21 +40,6 @@ public sealed partial class BrowserPageLoader
     // processing has by then issued the requests it leads to (images of a list it rendered, the next call).
     private const string NextFrameScript = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))";
 
-    // Counts changes to the DOM from now on, readable through a function under a name of this capture that the page
-    // cannot overwrite or delete; resolves after the next frame, like NextFrameScript.
-    private const string WatchDomScript =
-        """
-        name => new Promise(resolve => {
-          let changes = 0;
-          const observer = new MutationObserver(records => { changes += records.length; });
-          observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-          Object.defineProperty(window, name, { value: () => changes + observer.takeRecords().length, enumerable: false, configurable: false, writable: false });
-          requestAnimationFrame(() => setTimeout(resolve, 0));
-        })
-        """;
-
-    private const string DomChangesScript = "name => window[name]()";
-
     // The body goes to the browser decoded, with its own length; and uncacheable, so that each page fetches, and its
     // WARC records, everything it shows instead of taking some of it from the browser's cache of an earlier page.
     private static readonly HashSet<string> UnforwardedResponseHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -266,15 +251,14 @@ public sealed partial class BrowserPageLoader
 
     /// <summary>
     /// Starts taking the DOM and the screenshot while the quiet is waited for, once the page has rendered a frame
-    /// after load with no request open, and starts counting changes to its DOM; null when a request is open (more is
-    /// coming, so the capture would be thrown away) or the page did not render in time.
+    /// after load with no request open; null when a request is open (more is coming, so they would be thrown away) or
+    /// the page did not render in time.
     /// </summary>
     private async Task<EarlyCapture?> BeginEarlyCaptureAsync(IPage page, Navigation state, Bound bound, CancellationToken ct)
     {
-        var watch = "__wtw" + Guid.NewGuid().ToString("N");
         try
         {
-            await page.EvaluateAsync(WatchDomScript, watch).WaitAsync(bound.Left, _time, ct);
+            await page.EvaluateAsync(NextFrameScript).WaitAsync(bound.Left, _time, ct);
         }
         catch (Exception e) when (e is TimeoutException or PlaywrightException)
         {
@@ -282,12 +266,14 @@ public sealed partial class BrowserPageLoader
         }
 
         var activity = state.Activity;
-        return state.IsQuietSince(activity) ? new EarlyCapture(watch, activity, TakeArtifactsAsync(page)) : null;
+        return state.IsQuietSince(activity) ? new EarlyCapture(activity, TakeArtifactsAsync(page)) : null;
     }
 
     /// <summary>
-    /// The early capture's artifacts if the page is as they show it: settled, and neither a request nor a change to
-    /// its DOM since they were begun. Null otherwise, and the artifacts are taken again.
+    /// The artifacts with the early screenshot if it still shows the page: settled, no request since it was begun, and
+    /// the DOM read now the same as the DOM read with it. The check reads the DOM rather than asking the page's own
+    /// scripts what changed, so a page can neither hide a change from it nor tell that it is being watched. Null
+    /// otherwise, and the artifacts are taken again.
     /// </summary>
     private async Task<Artifacts?> KeepEarlyCaptureAsync(IPage page, Navigation state, EarlyCapture early, bool settled, string template)
     {
@@ -302,8 +288,10 @@ public sealed partial class BrowserPageLoader
                 : await early.Taking.WaitAsync(TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs), _time);
             if (settled && state.IsQuietSince(early.Activity))
             {
-                var changes = await Bounded(page.EvaluateAsync<int>(DomChangesScript, early.Watch), "reading the page's changes");
-                kept = changes == 0 && state.IsQuietSince(early.Activity) ? artifacts : null;
+                var read = await Bounded(page.EvaluateAsync<JsonElement?>(ReadDomScript), "reading the rendered DOM");
+                kept = StringProperty(read, "html") == StringProperty(artifacts.Read, "html") && state.IsQuietSince(early.Activity)
+                    ? artifacts with { Read = read }
+                    : null;
             }
         }
         catch (Exception e) when (e is TimeoutException or PlaywrightException or HostilePageException)
@@ -351,7 +339,7 @@ public sealed partial class BrowserPageLoader
     private sealed record Artifacts(JsonElement? Read, byte[] Screenshot, string? Cut);
 
     /// <summary>Artifacts being taken early, with what the page had done when they were begun.</summary>
-    private sealed record EarlyCapture(string Watch, long Activity, Task<Artifacts> Taking);
+    private sealed record EarlyCapture(long Activity, Task<Artifacts> Taking);
 
     /// <summary>A time budget started now.</summary>
     private sealed class Bound(TimeProvider time, TimeSpan budget)

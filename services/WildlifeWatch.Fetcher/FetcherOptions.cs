@@ -45,8 +45,9 @@ public sealed class FetcherOptions : IValidatableObject
 
     /// <summary>
     /// Whether the DOM and the screenshot are taken while the quiet is still being waited for, once the page has loaded
-    /// and rendered with no request open; they are kept only if no request and no change to the DOM came before the
-    /// quiet was confirmed, and taken again after it otherwise (<see cref="EarlyCaptures"/>). False takes them after.
+    /// and rendered with no request open; the screenshot is kept only if no request came before the quiet was confirmed
+    /// and the DOM read then is the DOM read with it, and both are taken again otherwise (<see cref="EarlyCaptures"/>).
+    /// False takes them after.
     /// </summary>
     public bool CaptureEarly { get; set; } = true;
 
