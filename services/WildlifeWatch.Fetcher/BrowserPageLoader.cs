@@ -22,7 +22,9 @@ public sealed partial class BrowserPageLoader
 {
     // The serialized DOM (as page.content() gives it), the visible text and the links (with their anchor text) in one
     // round trip to the page. Links are resolved by the browser against document.baseURI, exactly as a click would; SVG
-    // links included.
+    // links included. For comparing two reads of one page (early capture) also: the values of its form fields, which
+    // the markup does not hold, and whether it shows anything whose look the DOM does not hold (a running animation or
+    // transition, a canvas, a frame, a plug-in or video, a web component's shadow tree).
     private const string ReadDomScript =
         """
         () => {
@@ -32,7 +34,12 @@ public sealed partial class BrowserPageLoader
           }
           const html = (document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '')
             + (document.documentElement ? document.documentElement.outerHTML : '');
-          return { html, text: (document.body ?? document.documentElement)?.innerText ?? '', links };
+          const fields = Array.from(document.querySelectorAll('input, textarea, select'),
+            e => e.type === 'checkbox' || e.type === 'radio' ? String(e.checked) : String(e.value)).join('\u0000');
+          const opaque = document.getAnimations().some(a => a.playState === 'running')
+            || document.querySelector('canvas, iframe, frame, embed, object, video') !== null
+            || Array.from(document.querySelectorAll('*')).some(e => e.shadowRoot || e.localName.includes('-'));
+          return { html, text: (document.body ?? document.documentElement)?.innerText ?? '', links, fields, opaque };
         }
         """;
 
@@ -67,7 +74,7 @@ public sealed partial class BrowserPageLoader
     private readonly ILogger _logger;
     private readonly SettleWindows _settle;
     private readonly EarlyCaptures _early;
-    private readonly ConditionalWeakTable<IPage, ICDPSession> _devTools = new();
+    private readonly ConditionalWeakTable<IPage, Task<ICDPSession>> _devTools = new();
 
     public BrowserPageLoader(
         BrowserSession browser,
@@ -266,14 +273,22 @@ public sealed partial class BrowserPageLoader
         }
 
         var activity = state.Activity;
-        return state.IsQuietSince(activity) ? new EarlyCapture(activity, TakeArtifactsAsync(page)) : null;
+        if (!state.IsQuietSince(activity))
+        {
+            return null;
+        }
+
+        var taking = TakeArtifactsAsync(page);
+        // Observed from the start: a capture that ends early (cancelled, failed) never awaits it.
+        _ = taking.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return new EarlyCapture(activity, taking);
     }
 
     /// <summary>
     /// The artifacts with the early screenshot if it still shows the page: settled, no request since it was begun, and
-    /// the DOM read now the same as the DOM read with it. The check reads the DOM rather than asking the page's own
-    /// scripts what changed, so a page can neither hide a change from it nor tell that it is being watched. Null
-    /// otherwise, and the artifacts are taken again.
+    /// the DOM read now the same as the one read with it (markup, visible text, form values), with nothing on the page
+    /// whose look the DOM does not hold. The check is the capture's own DOM read once more: it adds nothing to the page.
+    /// Null otherwise, and the artifacts are taken again.
     /// </summary>
     private async Task<Artifacts?> KeepEarlyCaptureAsync(IPage page, Navigation state, EarlyCapture early, bool settled, string template)
     {
@@ -281,23 +296,22 @@ public sealed partial class BrowserPageLoader
         Artifacts? kept = null;
         try
         {
-            // Finished even when it is not kept: a screenshot still resizing the page must not overlap the next read.
-            // A page that did not settle may be stuck; its capture is then left to the retake's own bound.
+            // Finished before anything else is read: a screenshot still resizing the page must not overlap the next read.
+            // On a page that did not settle it is waited for at most the settle's own bound more; a page stuck that long
+            // fails in the retake, on its own bound.
             var artifacts = settled
                 ? await early.Taking
                 : await early.Taking.WaitAsync(TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs), _time);
             if (settled && state.IsQuietSince(early.Activity))
             {
                 var read = await Bounded(page.EvaluateAsync<JsonElement?>(ReadDomScript), "reading the rendered DOM");
-                kept = StringProperty(read, "html") == StringProperty(artifacts.Read, "html") && state.IsQuietSince(early.Activity)
-                    ? artifacts with { Read = read }
-                    : null;
+                kept = Unchanged(artifacts.Read, read) && state.IsQuietSince(early.Activity) ? artifacts with { Read = read } : null;
             }
         }
-        catch (Exception e) when (e is TimeoutException or PlaywrightException or HostilePageException)
+        catch (Exception e) when (e is TimeoutException or PlaywrightException)
         {
-            // Taken again, where a failure is the capture's to report; this one is observed so it is not lost unseen.
-            _ = early.Taking.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            // Taken again, where a failure is the capture's to report. A page that outlasted a read's bound is hostile
+            // and fails here, not once more in the retake.
         }
 
         _early.Observe(template, kept is not null);
@@ -305,6 +319,16 @@ public sealed partial class BrowserPageLoader
         span?.SetTag("wtw.kept", kept is not null);
         return kept;
     }
+
+    /// <summary>Whether two DOM reads show the same page, as far as the DOM can tell.</summary>
+    private static bool Unchanged(JsonElement? before, JsonElement? after) =>
+        !Opaque(before) && !Opaque(after)
+        && StringProperty(before, "html") == StringProperty(after, "html")
+        && StringProperty(before, "text") == StringProperty(after, "text")
+        && StringProperty(before, "fields") == StringProperty(after, "fields");
+
+    private static bool Opaque(JsonElement? read) =>
+        read is not { } r || !r.TryGetProperty("opaque", out var v) || v.ValueKind != JsonValueKind.False;
 
     /// <summary>The rendered DOM (with its text and links) and the screenshot of the page as it is now.</summary>
     private async Task<Artifacts> TakeArtifactsAsync(IPage page)
@@ -359,11 +383,19 @@ public sealed partial class BrowserPageLoader
     /// </summary>
     private async Task<(byte[] Png, string? Cut)> ScreenshotAsync(IPage page)
     {
-        // One DevTools session per page, kept while the page is reused: attaching costs a round trip per capture.
-        if (!_devTools.TryGetValue(page, out var cdp))
+        // One DevTools session per page, kept while the page is reused: attaching costs a round trip per capture. Held
+        // as a task, so an early screenshot and a retake of one page cannot each attach one.
+        var attaching = _devTools.GetValue(page, p => p.Context.NewCDPSessionAsync(p));
+        ICDPSession cdp;
+        try
         {
-            cdp = await page.Context.NewCDPSessionAsync(page);
-            _devTools.AddOrUpdate(page, cdp);
+            cdp = await attaching;
+        }
+        catch
+        {
+            // Not kept: the page's next screenshot attaches again.
+            _devTools.Remove(page);
+            throw;
         }
 
         var metrics = await cdp.SendAsync("Page.getLayoutMetrics");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using SkiaSharp;
 using WildlifeWatch.Hosting;
 
 namespace WildlifeWatch.Fetcher.Tests;
@@ -26,16 +27,33 @@ public sealed class EarlyCaptureTests : BrowserTestBase
     [Test]
     public async Task A_page_that_changes_its_DOM_after_load_without_a_request_is_captured_as_changed()
     {
+        // The change comes 400 ms after load, well inside the 1 s window and well after the early capture began.
         using var spans = new EarlyCaptureSpans();
         var url = Site.Url("/late-text");
 
-        var page = await Loader(BaseOptions()).LoadAsync(url, null, null, CancellationToken.None);
+        var page = await Loader(LongWindow()).LoadAsync(url, null, null, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
             Assert.That(page.VisibleText, Does.Contain(FixtureSite.LatePhrase));
-            Assert.That(page.Html, Does.Not.Contain(FixtureSite.EarlyPhrase));
-            Assert.That(spans.For(url), Is.EqualTo(new[] { false }), "the early capture was taken and thrown away");
+            Assert.That(Pixel(page.ScreenshotPng), Is.EqualTo((0, 255, 0)), "the screenshot shows the page after the change");
+            Assert.That(spans.For(url), Does.Not.Contain(true), "no early capture kept");
+        });
+    }
+
+    [Test]
+    public async Task A_page_fading_in_is_not_shot_before_the_fade_ends()
+    {
+        // Its DOM never changes: only the running animation says the early screenshot shows a passing state.
+        using var spans = new EarlyCaptureSpans();
+        var url = Site.Url("/fade-in");
+
+        var page = await Loader(LongWindow()).LoadAsync(url, null, null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Pixel(page.ScreenshotPng), Is.EqualTo((0, 255, 0)), "fully faded in");
+            Assert.That(spans.For(url), Does.Not.Contain(true), "no early capture kept");
         });
     }
 
@@ -51,7 +69,7 @@ public sealed class EarlyCaptureTests : BrowserTestBase
         Assert.Multiple(() =>
         {
             Assert.That(page.VisibleText, Does.Contain(FixtureSite.ScriptRenderedPhrase));
-            Assert.That(spans.For(url), Is.EqualTo(new[] { false }));
+            Assert.That(spans.For(url), Does.Not.Contain(true), "no early capture kept");
         });
     }
 
@@ -88,6 +106,21 @@ public sealed class EarlyCaptureTests : BrowserTestBase
             Assert.That(spans.For(url), Is.Empty);
             Assert.That(page.VisibleText, Does.Contain("Category"));
         });
+    }
+
+    private static FetcherOptions LongWindow()
+    {
+        var options = BaseOptions();
+        options.NetworkQuietMs = 1000;
+        return options;
+    }
+
+    /// <summary>The colour of a pixel near the top left of a PNG, as (red, green, blue).</summary>
+    private static (int, int, int) Pixel(byte[] png)
+    {
+        using var bitmap = SKBitmap.Decode(png) ?? throw new AssertionException("the screenshot is not an image");
+        var colour = bitmap.GetPixel(5, 5);
+        return (colour.Red, colour.Green, colour.Blue);
     }
 
     /// <summary>The early captures the loader reports (one span each), by page template.</summary>

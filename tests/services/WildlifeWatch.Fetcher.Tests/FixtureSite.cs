@@ -121,12 +121,25 @@ public sealed class FixtureSite : IAsyncDisposable
             </script></head><body><h1>Parsed</h1></body></html>
             """));
         app.MapGet("/parse-pause.css", () => Results.Text("h1 { color: #333 }", "text/css"));
-        // Nothing is requested after load, but a script rewrites the heading 80 ms later: only the DOM shows the change.
+        // Nothing is requested after load, but 400 ms later a script rewrites the heading and turns the page from red to
+        // green: only the DOM shows the change.
         app.MapGet("/late-text", () => Html(
             $$"""
-            <html><body><h1 id="h">{{EarlyPhrase}}</h1><script>
-              window.addEventListener('load', () => setTimeout(() => { document.getElementById('h').textContent = '{{LatePhrase}}'; }, 80));
+            <html><head><style>body { margin: 0; background: #f00 } body.late { background: #0f0 }</style></head>
+            <body><h1 id="h">{{EarlyPhrase}}</h1><script>
+              window.addEventListener('load', () => setTimeout(() => {
+                document.getElementById('h').textContent = '{{LatePhrase}}';
+                document.body.className = 'late';
+              }, 400));
             </script></body></html>
+            """));
+        // Fades in over 600 ms after load: a screenshot during the fade shows a washed-out page; the DOM never changes.
+        app.MapGet("/fade-in", () => Html(
+            """
+            <html><head><style>
+              @keyframes appear { from { opacity: 0 } to { opacity: 1 } }
+              body { margin: 0; background: #fff } main { height: 300px; background: #0f0; animation: appear 600ms linear }
+            </style></head><body><main><h1>Ivory carvings</h1></main></body></html>
             """));
         // Rewrites its clock every 10 ms, forever, without a request.
         app.MapGet("/ticking", () => Html(
