@@ -24,7 +24,9 @@ public sealed class SpanProfile : IDisposable
             {
                 if (!_frozen)
                 {
-                    _totals.AddOrUpdate(a.OperationName, (a.Duration.Ticks, 1), (_, t) => (t.Ticks + a.Duration.Ticks, t.Count + 1));
+                    // A span that says whether its work was kept (the fetcher's early capture) is counted per outcome.
+                    var name = a.GetTagItem("wtw.kept") is bool kept ? $"{a.OperationName} {(kept ? "kept" : "discarded")}" : a.OperationName;
+                    _totals.AddOrUpdate(name, (a.Duration.Ticks, 1), (_, t) => (t.Ticks + a.Duration.Ticks, t.Count + 1));
                 }
             },
         };
@@ -40,11 +42,11 @@ public sealed class SpanProfile : IDisposable
     /// <summary>Stops adding spans until the next <see cref="Reset"/>, so what is printed is one measured stretch.</summary>
     public void Freeze() => _frozen = true;
 
-    /// <summary>Milliseconds per item of each span name, largest first (concurrent items add up).</summary>
+    /// <summary>Milliseconds per item of each span name, largest first (concurrent items add up), and how many spans.</summary>
     public void Print(string label, int items, string item = "page")
     {
         var parts = _totals.OrderByDescending(t => t.Value.Ticks)
-            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {TimeSpan.FromTicks(t.Value.Ticks).TotalMilliseconds / Math.Max(1, items):F1}"));
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {TimeSpan.FromTicks(t.Value.Ticks).TotalMilliseconds / Math.Max(1, items):F1} ({t.Value.Count}x)"));
         Console.WriteLine($"    profile of {label}, ms per {item} (summed over {item}s in flight): {string.Join(", ", parts)}");
     }
 
