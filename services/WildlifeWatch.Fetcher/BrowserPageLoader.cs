@@ -22,24 +22,26 @@ public sealed partial class BrowserPageLoader
 {
     // The serialized DOM (as page.content() gives it), the visible text and the links (with their anchor text) in one
     // round trip to the page. Links are resolved by the browser against document.baseURI, exactly as a click would; SVG
-    // links included. For comparing two reads of one page (early capture) also: the values of its form fields, which
+    // links included. Asked to (early capture compares two reads of one page), also the values of its form fields, which
     // the markup does not hold, and whether it shows anything whose look the DOM does not hold (a running animation or
     // transition, a canvas, a frame, a plug-in or video, a web component's shadow tree).
     private const string ReadDomScript =
         """
-        () => {
+        compare => {
           const links = [];
           for (const a of document.querySelectorAll('a[href]')) {
             try { links.push([new URL(a.getAttribute('href'), document.baseURI).href, (a.innerText || a.textContent || '').trim().slice(0, 200)]); } catch { }
           }
           const html = (document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '')
             + (document.documentElement ? document.documentElement.outerHTML : '');
+          const text = (document.body ?? document.documentElement)?.innerText ?? '';
+          if (!compare) return { html, text, links };
           const fields = Array.from(document.querySelectorAll('input, textarea, select'),
             e => e.type === 'checkbox' || e.type === 'radio' ? String(e.checked) : String(e.value)).join('\u0000');
           const opaque = document.getAnimations().some(a => a.playState === 'running')
             || document.querySelector('canvas, iframe, frame, embed, object, video') !== null
             || Array.from(document.querySelectorAll('*')).some(e => e.shadowRoot || e.localName.includes('-'));
-          return { html, text: (document.body ?? document.documentElement)?.innerText ?? '', links, fields, opaque };
+          return { html, text, links, fields, opaque };
         }
         """;
 
@@ -182,7 +184,7 @@ public sealed partial class BrowserPageLoader
         try
         {
             var artifacts = early is null ? null : await KeepEarlyCaptureAsync(page, state, early, settled, template);
-            artifacts ??= await TakeArtifactsAsync(page);
+            artifacts ??= await TakeArtifactsAsync(page, compare: false);
             var read = artifacts.Read;
             var screenshot = artifacts.Screenshot;
             if (artifacts.Cut is { } cut)
@@ -278,7 +280,7 @@ public sealed partial class BrowserPageLoader
             return null;
         }
 
-        var taking = TakeArtifactsAsync(page);
+        var taking = TakeArtifactsAsync(page, compare: true);
         // Observed from the start: a capture that ends early (cancelled, failed) never awaits it.
         _ = taking.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         return new EarlyCapture(activity, taking);
@@ -304,7 +306,7 @@ public sealed partial class BrowserPageLoader
                 : await early.Taking.WaitAsync(TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs), _time);
             if (settled && state.IsQuietSince(early.Activity))
             {
-                var read = await Bounded(page.EvaluateAsync<JsonElement?>(ReadDomScript), "reading the rendered DOM");
+                var read = await Bounded(page.EvaluateAsync<JsonElement?>(ReadDomScript, true), "reading the rendered DOM");
                 kept = Unchanged(artifacts.Read, read) && state.IsQuietSince(early.Activity) ? artifacts with { Read = read } : null;
             }
         }
@@ -330,12 +332,15 @@ public sealed partial class BrowserPageLoader
     private static bool Opaque(JsonElement? read) =>
         read is not { } r || !r.TryGetProperty("opaque", out var v) || v.ValueKind != JsonValueKind.False;
 
-    /// <summary>The rendered DOM (with its text and links) and the screenshot of the page as it is now.</summary>
-    private async Task<Artifacts> TakeArtifactsAsync(IPage page)
+    /// <summary>
+    /// The rendered DOM (with its text and links) and the screenshot of the page as it is now; with what a later read
+    /// is compared on when <paramref name="compare"/>.
+    /// </summary>
+    private async Task<Artifacts> TakeArtifactsAsync(IPage page, bool compare)
     {
         // The DOM read goes first so the screenshot's resize to the full page cannot change what is read; the two
         // round trips then overlap.
-        var reading = Bounded(page.EvaluateAsync<JsonElement?>(ReadDomScript), "reading the rendered DOM");
+        var reading = Bounded(page.EvaluateAsync<JsonElement?>(ReadDomScript, compare), "reading the rendered DOM");
         var shooting = _options.CaptureScreenshot ? Bounded(ScreenshotAsync(page), "taking the screenshot") : Task.FromResult((Array.Empty<byte>(), (string?)null));
         JsonElement? read;
         using (PipelineTelemetry.Source.StartActivity("browser.read-dom"))
