@@ -147,6 +147,66 @@ public sealed class WarcTests
         });
     }
 
+    [TestCase("image/png", null, true)]
+    [TestCase("image/jpeg; charset=binary", null, true)]
+    [TestCase("IMAGE/WEBP", null, true)]
+    [TestCase("font/woff2", null, true)]
+    [TestCase("video/mp4", null, true)]
+    [TestCase("text/html; charset=utf-8", "gzip", true)]
+    [TestCase("application/json", "br", true)]
+    [TestCase("text/html; charset=utf-8", null, false)]
+    [TestCase("text/html", "identity", false)]
+    [TestCase("application/javascript", null, false)]
+    [TestCase("image/svg+xml", null, false)]
+    [TestCase("image/bmp", null, false)]
+    [TestCase(null, null, false)]
+    public void Payloads_compressed_by_their_format_or_coding_are_told_apart(string? mediaType, string? coding, bool compressed) =>
+        Assert.That(WarcWriter.IsCompressed(mediaType, coding), Is.EqualTo(compressed));
+
+    [Test]
+    public void A_compressed_payload_is_stored_and_text_is_deflated_and_both_read_back_exactly()
+    {
+        // The media type decides, not a trial of the bytes: these would deflate to almost nothing, and are still stored.
+        var png = Enumerable.Range(0, 64 * 1024).Select(i => (byte)(i % 7)).ToArray();
+        var html = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<li class=\"listing\">ivory bangle</li>", 2_000)));
+        using var shot = new WarcWriter();
+        shot.Add("resource", DateTimeOffset.UnixEpoch, "urn:x:shot", "image/png", png);
+        using var dom = new WarcWriter();
+        dom.Add("resource", DateTimeOffset.UnixEpoch, "urn:x:dom", "text/html", html);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(WarcReader.Read(shot.ToArray()).Single().Block, Is.EqualTo(png));
+            Assert.That(WarcReader.Read(dom.ToArray()).Single().Block, Is.EqualTo(html));
+            // Stored: the member holds the block as it is, plus the record head and gzip framing.
+            Assert.That(shot.ToArray(), Has.Length.GreaterThan(png.Length));
+            Assert.That(dom.ToArray(), Has.Length.LessThan(html.Length / 20));
+        });
+    }
+
+    [Test]
+    public void A_response_record_of_an_image_keeps_the_image_bytes_and_its_digest()
+    {
+        var body = new byte[8 * 1024];
+        new Random(11).NextBytes(body);
+        var exchange = new HttpExchange(
+            new Uri("http://127.0.0.1/img/1.png"), "GET", [KeyValuePair.Create("Accept", "image/*")], [], new Version(1, 1), 200, "OK",
+            [KeyValuePair.Create("Content-Type", "image/png")], body, body, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        using var writer = new WarcWriter();
+        writer.AddExchange(exchange);
+
+        var records = WarcReader.Read(writer.ToArray());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(records.Select(r => r.Type), Is.EqualTo(new[] { "response", "request" }));
+            Assert.That(records[0].Block[^body.Length..], Is.EqualTo(body));
+            Assert.That(Encoding.Latin1.GetString(records[0].Block), Does.StartWith("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n"));
+            Assert.That(records[0]["WARC-Payload-Digest"], Is.EqualTo(WarcWriter.Digest(body)));
+            Assert.That(records[1]["WARC-Concurrent-To"], Is.EqualTo(records[0]["WARC-Record-ID"]));
+        });
+    }
+
     [Test]
     public void A_truncated_record_is_reported()
     {
