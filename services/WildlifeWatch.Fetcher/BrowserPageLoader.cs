@@ -341,7 +341,7 @@ public sealed partial class BrowserPageLoader
         // The DOM read goes first so the screenshot's resize to the full page cannot change what is read; the two
         // round trips then overlap.
         var reading = Bounded(page.EvaluateAsync<JsonElement?>(ReadDomScript, compare), "reading the rendered DOM");
-        var shooting = _options.CaptureScreenshot ? Bounded(ScreenshotAsync(page), "taking the screenshot") : Task.FromResult((Array.Empty<byte>(), (string?)null));
+        var shooting = _options.CaptureScreenshot ? Bounded(ScreenshotAsync(page), "taking the screenshot") : Task.FromResult((Array.Empty<byte>(), (string?)null, false));
         JsonElement? read;
         using (PipelineTelemetry.Source.StartActivity("browser.read-dom"))
         {
@@ -357,9 +357,10 @@ public sealed partial class BrowserPageLoader
             }
         }
 
-        using (PipelineTelemetry.Source.StartActivity("browser.screenshot"))
+        using (var span = PipelineTelemetry.Source.StartActivity("browser.screenshot"))
         {
-            var (screenshot, cut) = await shooting;
+            var (screenshot, cut, beyond) = await shooting;
+            span?.SetTag("wtw.beyond-viewport", beyond);
             return new Artifacts(read, screenshot, cut);
         }
     }
@@ -386,7 +387,7 @@ public sealed partial class BrowserPageLoader
     /// and encodes PNG at its slowest setting. The height is bounded (<see cref="FetcherOptions.MaxScreenshotSize"/>)
     /// so an endless page cannot make an endless image; a cut is noted among the capture's warnings.
     /// </summary>
-    private async Task<(byte[] Png, string? Cut)> ScreenshotAsync(IPage page)
+    private async Task<(byte[] Png, string? Cut, bool Beyond)> ScreenshotAsync(IPage page)
     {
         // One DevTools session per page, kept while the page is reused: attaching costs a round trip per capture. Held
         // as a task, so an early screenshot and a retake of one page cannot each attach one.
@@ -415,10 +416,13 @@ public sealed partial class BrowserPageLoader
             ? $"screenshot cut to {_options.MaxScreenshotSize} px from a {width}x{height} px page"
             : null;
 
+        // Beyond the viewport, Chromium lays the page out again at its full size and back after: a third more CPU per
+        // screenshot, for nothing when the whole page is in view already.
+        var beyond = !FitsViewport(metrics, width, height);
         var shot = await cdp.SendAsync("Page.captureScreenshot", new Dictionary<string, object>
         {
             ["format"] = "png",
-            ["captureBeyondViewport"] = true,
+            ["captureBeyondViewport"] = beyond,
             ["optimizeForSpeed"] = true,
             ["clip"] = new Dictionary<string, object>
             {
@@ -427,9 +431,17 @@ public sealed partial class BrowserPageLoader
             },
         });
         return shot is { } s && s.TryGetProperty("data", out var data) && data.GetString() is { } base64
-            ? (Convert.FromBase64String(base64), cut)
+            ? (Convert.FromBase64String(base64), cut, beyond)
             : throw new PlaywrightException("the browser returned no screenshot");
     }
+
+    /// <summary>Whether a page of <paramref name="width"/> x <paramref name="height"/> CSS px is all in the visual viewport, unscrolled.</summary>
+    private static bool FitsViewport(JsonElement? metrics, int width, int height) =>
+        metrics is { } m && m.TryGetProperty("cssVisualViewport", out var v)
+        && v.TryGetProperty("clientWidth", out var w) && v.TryGetProperty("clientHeight", out var h)
+        && v.TryGetProperty("pageX", out var x) && v.TryGetProperty("pageY", out var y)
+        && x.GetDouble() == 0 && y.GetDouble() == 0 && v.TryGetProperty("scale", out var zoom) && zoom.GetDouble() == 1
+        && width <= Math.Floor(w.GetDouble()) && height <= Math.Floor(h.GetDouble());
 
     private async Task<T> Bounded<T>(Task<T> read, string what)
     {

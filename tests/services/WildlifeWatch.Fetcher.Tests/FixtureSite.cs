@@ -148,6 +148,15 @@ public sealed class FixtureSite : IAsyncDisposable
               setInterval(() => { document.getElementById('t').textContent = String(Date.now()); }, 10);
             </script></body></html>
             """));
+        // As tall and wide as the viewport, its last row and column blue: a screenshot shows all of it or misses an edge.
+        app.MapGet("/corners", () => Html(
+            """
+            <html><head><style>
+              html, body { margin: 0; height: 100%; overflow: hidden; background: #fff }
+              #right { position: fixed; top: 0; right: 0; width: 1px; height: 100%; background: #00f }
+              #bottom { position: fixed; left: 0; bottom: 0; height: 1px; width: 100%; background: #00f }
+            </style></head><body><h1>Ivory</h1><div id="right"></div><div id="bottom"></div></body></html>
+            """));
         app.MapGet("/tall", () => Html("<html><body style='margin:0'><div style='height:3000px;background:#c33'>top</div><p>bottom</p></body></html>"));
         app.MapGet("/anchors", () => Html(
             """
