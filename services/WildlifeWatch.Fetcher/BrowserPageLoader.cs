@@ -162,8 +162,9 @@ public sealed partial class BrowserPageLoader
         if (_options.NetworkIdleTimeoutMs > 0)
         {
             // Script-rendered pages fetch their data after load; give them a bounded chance to finish.
-            using (PipelineTelemetry.Source.StartActivity("browser.network-quiet"))
+            using (var span = PipelineTelemetry.Source.StartActivity("browser.network-quiet"))
             {
+                span?.SetTag("wtw.template", template);
                 // Quiet counts from load, not from a request that ended before it: scripts often start their work on load.
                 state.LoadFired(_time);
                 var bound = new Bound(_time, TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs));
@@ -228,11 +229,14 @@ public sealed partial class BrowserPageLoader
     /// <summary>
     /// Waits, within <see cref="FetcherOptions.NetworkIdleTimeoutMs"/> (<paramref name="bound"/>), until none of the
     /// page's requests has been open for <paramref name="quiet"/> (the page template's <see cref="SettleWindows"/>) and
-    /// the page has rendered a frame since without starting another: the frame lets a response still being processed
-    /// issue what it leads to before the quiet is believed.
+    /// the page has rendered a frame since its last request without starting another: the frame lets a response still
+    /// being processed issue what it leads to before the quiet is believed. A frame seen before the window closed
+    /// counts (the early capture waits for one): asking for another would only wait longer for the same answer.
     /// </summary>
     private async Task<bool> SettleAsync(IPage page, Navigation state, TimeSpan quiet, Bound bound, CancellationToken ct)
     {
+        // The caller's network-quiet span says whether a frame was waited for.
+        var span = System.Diagnostics.Activity.Current;
         while (true)
         {
             if (bound.Left == TimeSpan.Zero || !await state.WaitQuietAsync(quiet, bound.Left, _time, ct))
@@ -240,22 +244,44 @@ public sealed partial class BrowserPageLoader
                 return false;
             }
 
-            var activity = state.Activity;
-            try
+            if (state.FramedSinceLastActivity)
             {
-                await page.EvaluateAsync(NextFrameScript).WaitAsync(bound.Left, _time, ct);
+                span?.SetTag("wtw.frame-waited", false);
+                return true;
             }
-            catch (Exception e) when (e is TimeoutException or PlaywrightException)
+
+            span?.SetTag("wtw.frame-waited", true);
+            if (!await NextFrameAsync(page, state, bound, ct))
             {
                 // A page that never renders a frame, or navigated away: captured as it is; the read reports the rest.
                 return false;
             }
 
-            if (state.IsQuietSince(activity))
+            if (state.FramedSinceLastActivity)
             {
                 return true;
             }
         }
+    }
+
+    /// <summary>
+    /// Waits for the page to render a frame and run the tasks queued behind it, noting it when no request started or
+    /// ended meanwhile; false if the page rendered none within the bound or navigated away.
+    /// </summary>
+    private async Task<bool> NextFrameAsync(IPage page, Navigation state, Bound bound, CancellationToken ct)
+    {
+        var activity = state.Activity;
+        try
+        {
+            await page.EvaluateAsync(NextFrameScript).WaitAsync(bound.Left, _time, ct);
+        }
+        catch (Exception e) when (e is TimeoutException or PlaywrightException)
+        {
+            return false;
+        }
+
+        state.FrameRendered(activity);
+        return true;
     }
 
     /// <summary>
@@ -265,11 +291,7 @@ public sealed partial class BrowserPageLoader
     /// </summary>
     private async Task<EarlyCapture?> BeginEarlyCaptureAsync(IPage page, Navigation state, Bound bound, CancellationToken ct)
     {
-        try
-        {
-            await page.EvaluateAsync(NextFrameScript).WaitAsync(bound.Left, _time, ct);
-        }
-        catch (Exception e) when (e is TimeoutException or PlaywrightException)
+        if (!await NextFrameAsync(page, state, bound, ct))
         {
             return null;
         }
@@ -613,6 +635,23 @@ public sealed partial class BrowserPageLoader
         public long Activity => Interlocked.Read(ref _activity);
 
         public bool IsQuietSince(long activity) => Volatile.Read(ref _inFlight) == 0 && Activity == activity;
+
+        private long _framedActivity = -1;
+
+        /// <summary>
+        /// A frame was rendered, asked for when <see cref="Activity"/> was <paramref name="activity"/>; it counts only
+        /// if no request started or ended since, so it came after the page's last request.
+        /// </summary>
+        public void FrameRendered(long activity)
+        {
+            if (IsQuietSince(activity))
+            {
+                Volatile.Write(ref _framedActivity, activity);
+            }
+        }
+
+        /// <summary>Whether a frame was rendered after the page's last request, with none open and none since.</summary>
+        public bool FramedSinceLastActivity => IsQuietSince(Volatile.Read(ref _framedActivity));
 
         private long _longestPauseTicks;
 

@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using SkiaSharp;
-using WildlifeWatch.Hosting;
 
 namespace WildlifeWatch.Fetcher.Tests;
 
@@ -108,6 +105,51 @@ public sealed class EarlyCaptureTests : BrowserTestBase
         });
     }
 
+    [Test]
+    public async Task A_page_quiet_since_its_early_frame_is_settled_without_waiting_for_another()
+    {
+        using var spans = new EarlyCaptureSpans();
+        var url = Site.Url("/anchors");
+
+        var page = await Loader(BaseOptions()).LoadAsync(url, null, null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(spans.FramesWaited(url), Is.EqualTo(new[] { false }));
+            Assert.That(page.VisibleText, Does.Contain("Category"));
+        });
+    }
+
+    [Test]
+    public async Task A_page_that_fetches_after_its_early_frame_is_settled_on_a_frame_after_that_fetch()
+    {
+        // The fixture's script fetches 120 ms after load, after the early frame: that frame no longer follows the last
+        // request, so one after it is waited for.
+        using var spans = new EarlyCaptureSpans();
+        var url = Site.Url("/js-listing");
+
+        var page = await Loader(BaseOptions()).LoadAsync(url, null, null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(spans.FramesWaited(url), Is.EqualTo(new[] { true }));
+            Assert.That(page.VisibleText, Does.Contain(FixtureSite.ScriptRenderedPhrase));
+        });
+    }
+
+    [Test]
+    public async Task Without_early_capture_a_frame_after_the_quiet_is_waited_for()
+    {
+        using var spans = new EarlyCaptureSpans();
+        var options = BaseOptions();
+        options.CaptureEarly = false;
+        var url = Site.Url("/anchors");
+
+        await Loader(options).LoadAsync(url, null, null, CancellationToken.None);
+
+        Assert.That(spans.FramesWaited(url), Is.EqualTo(new[] { true }));
+    }
+
     private static FetcherOptions LongWindow()
     {
         var options = BaseOptions();
@@ -123,32 +165,20 @@ public sealed class EarlyCaptureTests : BrowserTestBase
         return (colour.Red, colour.Green, colour.Blue);
     }
 
-    /// <summary>The early captures the loader reports (one span each), by page template.</summary>
+    /// <summary>
+    /// The early captures the loader reports (one span each, kept or not), and whether each settle waited for a frame
+    /// of its own, by page template.
+    /// </summary>
     private sealed class EarlyCaptureSpans : IDisposable
     {
-        private readonly ConcurrentQueue<(string? Template, bool Kept)> _seen = new();
-        private readonly ActivityListener _listener;
-
-        public EarlyCaptureSpans()
-        {
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name == PipelineTelemetry.Name,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-                ActivityStopped = a =>
-                {
-                    if (a.OperationName == "browser.early-capture")
-                    {
-                        _seen.Enqueue((a.GetTagItem("wtw.template") as string, a.GetTagItem("wtw.kept") is true));
-                    }
-                },
-            };
-            ActivitySource.AddActivityListener(_listener);
-        }
+        private readonly RecordedSpans _spans = new();
 
         public IReadOnlyList<bool> For(Uri url) =>
-            _seen.Where(s => s.Template == SettleWindows.TemplateOf(url)).Select(s => s.Kept).ToList();
+            [.. _spans.Named("browser.early-capture", url).Select(a => a.GetTagItem("wtw.kept") is true)];
 
-        public void Dispose() => _listener.Dispose();
+        public IReadOnlyList<bool?> FramesWaited(Uri url) =>
+            [.. _spans.Named("browser.network-quiet", url).Select(a => a.GetTagItem("wtw.frame-waited") as bool?)];
+
+        public void Dispose() => _spans.Dispose();
     }
 }
