@@ -117,7 +117,7 @@ public sealed partial class BrowserPageLoader
                 var template = SettleWindows.TemplateOf(url);
                 var (quiet, full) = _settle.Next(template);
                 var captured = await CaptureAsync(page, url, browserVersion, state, quiet, template, ct);
-                _settle.Observe(template, state.LongestPause, full);
+                _settle.Observe(template, state.LongestPause, full, quiet);
                 return captured;
             }
             finally

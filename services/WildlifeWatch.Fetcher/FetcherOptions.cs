@@ -39,9 +39,17 @@ public sealed class FetcherOptions : IValidatableObject
     [Range(10, 10_000)]
     public int NetworkQuietMinMs { get; set; } = 50;
 
-    /// <summary>Every so many pages of a host, one waits the full window again to re-learn the host's pauses.</summary>
+    /// <summary>
+    /// Every so many pages of a page template, one waits the full window again to re-learn its pauses; the interval
+    /// doubles while these samples agree with what was learned, up to <see cref="NetworkQuietRecheckMaxPages"/>, and
+    /// starts again from here when one does not (<see cref="SettleWindows"/>).
+    /// </summary>
     [Range(1, 10_000)]
     public int NetworkQuietRecheckPages { get; set; } = 10;
+
+    /// <summary>The longest interval between a template's full-window samples; equal to <see cref="NetworkQuietRecheckPages"/>, it never grows.</summary>
+    [Range(1, 10_000)]
+    public int NetworkQuietRecheckMaxPages { get; set; } = 80;
 
     /// <summary>
     /// Whether the DOM and the screenshot are taken while the quiet is still being waited for, once the page has loaded
@@ -168,6 +176,13 @@ public sealed class FetcherOptions : IValidatableObject
             yield return new ValidationResult(
                 $"NetworkQuietMinMs ({NetworkQuietMinMs}) must not exceed NetworkQuietMs ({NetworkQuietMs}); set them equal to wait the full window on every page.",
                 [nameof(NetworkQuietMinMs), nameof(NetworkQuietMs)]);
+        }
+
+        if (NetworkQuietRecheckMaxPages < NetworkQuietRecheckPages)
+        {
+            yield return new ValidationResult(
+                $"NetworkQuietRecheckMaxPages ({NetworkQuietRecheckMaxPages}) must not be below NetworkQuietRecheckPages ({NetworkQuietRecheckPages}); set them equal for a fixed interval.",
+                [nameof(NetworkQuietRecheckMaxPages), nameof(NetworkQuietRecheckPages)]);
         }
     }
 }
