@@ -26,11 +26,22 @@ public static class Runs
             Console.WriteLine($"{value:N1} ({clock.Elapsed.TotalSeconds:F1} s)");
         }
 
-        values.Sort();
-        var median = values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
-        return (median, values[0], values[^1], values.Count);
+        return Summarize(values);
     }
 
-    public static Figure ToFigure(this (double Median, double Min, double Max, int Count) m, string benchmark, string name, string unit) =>
-        new(benchmark, name, Math.Round(m.Median, 2), unit, Math.Round(m.Min, 2), Math.Round(m.Max, 2), m.Count);
+    /// <summary>The median of <paramref name="values"/> (of the middle two when their number is even), min, max and count.</summary>
+    public static (double Median, double Min, double Max, int Count) Summarize(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        if (sorted.Count == 0)
+        {
+            throw new ArgumentException("no values to summarize", nameof(values));
+        }
+
+        var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        return (median, sorted[0], sorted[^1], sorted.Count);
+    }
+
+    public static Figure ToFigure(this (double Median, double Min, double Max, int Count) m, string benchmark, string name, string unit, int digits = 2) =>
+        new(benchmark, name, Math.Round(m.Median, digits), unit, Math.Round(m.Min, digits), Math.Round(m.Max, digits), m.Count);
 }

@@ -13,7 +13,7 @@ internal sealed class PeerRunner(string directory)
             ? new PeerRunner(Path.GetFullPath(directory))
             : null;
 
-    public async Task<FetchRun> RunAsync(string script, string urlsFile, int concurrency)
+    public async Task<FetchRun> RunAsync(string script, string warmupFile, string urlsFile, int concurrency, string chromium)
     {
         var start = new ProcessStartInfo("node")
         {
@@ -22,7 +22,7 @@ internal sealed class PeerRunner(string directory)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { script, "--urls", urlsFile, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { script, "--warmup", warmupFile, "--urls", urlsFile, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--chromium", chromium })
         {
             start.ArgumentList.Add(arg);
         }
@@ -50,8 +50,8 @@ internal sealed class PeerRunner(string directory)
         }
 
         var result = JsonSerializer.Deserialize<PeerResult>(line, BenchReport.Json)!;
-        return new FetchRun(result.Pages, result.Failed, result.Seconds, peak, result.Pages - result.Failed - result.Rendered);
+        return new FetchRun(result.Pages, result.Failed, result.Seconds, peak, result.Pages - result.Failed - result.Rendered, result.CpuSeconds);
     }
 
-    private sealed record PeerResult(string Peer, int Pages, int Failed, double Seconds, int Rendered);
+    private sealed record PeerResult(string Peer, int Pages, int Failed, double Seconds, int Rendered, double? CpuSeconds);
 }

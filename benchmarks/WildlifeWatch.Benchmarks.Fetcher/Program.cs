@@ -18,10 +18,12 @@ using WildlifeWatch.Store.Sqlite;
 //   ours, capture off   - the same browser path without screenshot, WARC and store (DOM, text and links only);
 //   Crawlee             - PlaywrightCrawler from npm (benchmarks/peers/crawlee.mjs) driving the same Chromium;
 //   raw Playwright      - goto + content in Node with playwright-core (benchmarks/peers/raw-playwright.mjs), the limit;
-// and our HTTP mode. No per-host politeness delay for anyone. Pages/s and the peak RSS of each fetcher's process
-// tree (ours includes the in-process demo marketplace).
+// and our HTTP mode. No per-host politeness delay for anyone. Every run starts a new browser, fetches the warm-up
+// pages with it untimed, then the page list timed. The fetchers of one concurrency take turns run by run (see
+// Contender). Pages/s, the machine's CPU time per page, the share of pages that hold the script-rendered listing, and
+// the peak RSS of each fetcher's process tree (ours includes the in-process demo marketplace).
 // Usage: dotnet run -c Release --project benchmarks/WildlifeWatch.Benchmarks.Fetcher -- [--pages N] [--runs N]
-//        [--warmup-pages N] [--concurrency 1,2,4] [--no-peers] [--peers DIR]
+//        [--warmup-pages N] [--concurrency 1,2,4] [--only full,off,crawlee,raw,http] [--no-peers] [--peers DIR]
 var o = FetchBenchOptions.Parse(args);
 var servers = new List<DemoMarketplaceServer>();
 for (var i = 1; i <= 4; i++)
@@ -46,31 +48,57 @@ try
         Console.WriteLine("  benchmarks/peers has no node_modules: run `npm ci` there (make bench-fetch does); peers skipped.");
     }
 
+    // Every fetcher drives the same browser binary: the one our fetcher resolves (Fetcher:ExecutablePath,
+    // PLAYWRIGHT_CHROMIUM_EXECUTABLE, /usr/bin/chromium).
+    var chromium = ChromiumLocator.Resolve(new FetcherOptions());
     var figures = new List<Figure>();
     foreach (var concurrency in o.Concurrency)
     {
-        var full = await MeasureAsync($"ours full capture, {concurrency} in flight", run => Ours.RunAsync(run < 0 ? warmup : pages, concurrency, RenderMode.Browser, fullCapture: true, directory.FullName));
-        var off = await MeasureAsync($"ours capture off, {concurrency} in flight", run => Ours.RunAsync(run < 0 ? warmup : pages, concurrency, RenderMode.Browser, fullCapture: false, directory.FullName));
-        if (peers is not null)
+        var full = new Contender("full", $"ours full capture, {concurrency} in flight", run => Ours.RunAsync(warmup, run < 0 ? warmup : pages, concurrency, RenderMode.Browser, fullCapture: true, directory.FullName));
+        var off = new Contender("off", $"ours capture off, {concurrency} in flight", run => Ours.RunAsync(warmup, run < 0 ? warmup : pages, concurrency, RenderMode.Browser, fullCapture: false, directory.FullName));
+        var crawlee = new Contender("crawlee", $"Crawlee PlaywrightCrawler, {concurrency} in flight", run => peers!.RunAsync("crawlee.mjs", warmupFile, run < 0 ? warmupFile : urlsFile, concurrency, chromium));
+        var raw = new Contender("raw", $"raw Playwright (Node goto + content), {concurrency} in flight", run => peers!.RunAsync("raw-playwright.mjs", warmupFile, run < 0 ? warmupFile : urlsFile, concurrency, chromium));
+        Contender[] all = [full, off, crawlee, raw];
+        await Contender.RunInterleavedAsync([.. all.Where(c => o.Includes(c.Key) && (peers is not null || c == full || c == off))], o.Runs);
+        if (full.Measured)
         {
-            var crawlee = await MeasureAsync($"Crawlee PlaywrightCrawler, {concurrency} in flight", run => peers.RunAsync("crawlee.mjs", run < 0 ? warmupFile : urlsFile, concurrency));
-            var raw = await MeasureAsync($"raw Playwright (Node goto + content), {concurrency} in flight", run => peers.RunAsync("raw-playwright.mjs", run < 0 ? warmupFile : urlsFile, concurrency));
-            figures.Add(full.Rate.Against("Crawlee PlaywrightCrawler", crawlee.Rate) with { Target = ">= 1.5" });
-            figures.Add(full.Rate.Against("raw Playwright", raw.Rate) with { Name = full.Rate.Name + " vs the limit", Target = ">= 0.7" });
-            figures.Add(off.Rate.Against("raw Playwright", raw.Rate));
-            figures.AddRange([crawlee.Rate, raw.Rate, full.Rss, off.Rss, crawlee.Rss, raw.Rss, full.Rendered, off.Rendered, crawlee.Rendered, raw.Rendered]);
-            // Only pages that hold the listing count here: the comparison an investigator cares about (no target).
-            figures.Add(full.RenderedRate.Against("Crawlee PlaywrightCrawler", crawlee.RenderedRate));
-            figures.Add(full.RenderedRate.Against("raw Playwright", raw.RenderedRate) with { Name = full.RenderedRate.Name + " vs the limit" });
+            figures.Add(crawlee.Measured ? full.Rate.Against("Crawlee PlaywrightCrawler", crawlee.Rate) with { Target = ">= 1.5" } : full.Rate);
+            if (raw.Measured)
+            {
+                figures.Add(full.Rate.Against("raw Playwright", raw.Rate) with { Name = full.Rate.Name + " vs the limit", Target = ">= 0.7" });
+            }
         }
-        else
+
+        if (off.Measured)
         {
-            figures.AddRange([full.Rate, off.Rate, full.Rss, off.Rss, full.Rendered, off.Rendered, full.RenderedRate]);
+            figures.Add(raw.Measured ? off.Rate.Against("raw Playwright", raw.Rate) : off.Rate);
+        }
+
+        var measured = all.Where(c => c.Measured).ToList();
+        figures.AddRange(measured.Where(c => c == crawlee || c == raw).Select(c => c.Rate));
+        figures.AddRange(measured.Select(c => c.Rss));
+        figures.AddRange(measured.Select(c => c.Rendered));
+        // What a page costs the machine: steadier than pages/s on a shared machine, and what sets the rate once the
+        // cores are busy.
+        figures.AddRange(measured.Select(c => c == full && crawlee.Measured ? c.Cpu.Against("Crawlee PlaywrightCrawler", crawlee.Cpu) : c.Cpu));
+        // Only pages that hold the listing count here: the comparison an investigator cares about (no target).
+        if (full.Measured)
+        {
+            figures.Add(crawlee.Measured ? full.RenderedRate.Against("Crawlee PlaywrightCrawler", crawlee.RenderedRate) : full.RenderedRate);
+            if (raw.Measured)
+            {
+                figures.Add(full.RenderedRate.Against("raw Playwright", raw.RenderedRate) with { Name = full.RenderedRate.Name + " vs the limit" });
+            }
         }
     }
 
-    var http = await MeasureAsync("ours HTTP mode, 4 in flight", run => Ours.RunAsync(run < 0 ? warmup : pages, 4, RenderMode.Http, fullCapture: true, directory.FullName));
-    figures.AddRange([http.Rate, http.Rss, http.Rendered]);
+    if (o.Includes("http"))
+    {
+        var http = new Contender("http", "ours HTTP mode, 4 in flight", run => Ours.RunAsync(warmup, run < 0 ? warmup : pages, 4, RenderMode.Http, fullCapture: true, directory.FullName));
+        await Contender.RunInterleavedAsync([http], o.Runs);
+        figures.AddRange([http.Rate, http.Rss, http.Rendered]);
+    }
+
     BenchReport.Save("fetch", figures);
 }
 finally
@@ -84,41 +112,13 @@ finally
     directory.Delete(recursive: true);
 }
 
-async Task<(Figure Rate, Figure Rss, Figure Rendered, Figure RenderedRate)> MeasureAsync(string name, Func<int, Task<FetchRun>> run)
+internal sealed record FetchBenchOptions(int Pages, int WarmupPages, int Runs, IReadOnlyList<int> Concurrency, bool Peers, string PeersDirectory, IReadOnlySet<string>? Only)
 {
-    var peakRss = new List<double>();
-    var rendered = new List<double>();
-    var renderedRate = new List<double>();
-    var measured = await Runs.MeasureAsync(1, o.Runs, async i =>
-    {
-        var result = await run(i);
-        if (result.Failed > 0 || result.Unrendered > 0)
-        {
-            Console.Write($"[{result.Failed} failed, {result.Unrendered} without the script-rendered listing] ");
-        }
+    public static readonly string[] Keys = ["full", "off", "crawlee", "raw", "http"];
 
-        if (i >= 0)
-        {
-            peakRss.Add(result.PeakRssMb);
-            rendered.Add(100.0 * (result.Pages - result.Failed - result.Unrendered) / result.Pages);
-            renderedRate.Add((result.Pages - result.Failed - result.Unrendered) / result.Seconds);
-        }
+    /// <summary>Whether the fetcher of <paramref name="key"/> (one of <see cref="Keys"/>) is measured in this run.</summary>
+    public bool Includes(string key) => Only is null || Only.Contains(key);
 
-        return result.Pages / result.Seconds;
-    }, name);
-    peakRss.Sort();
-    rendered.Sort();
-    renderedRate.Sort();
-    // Pages/s alone flatters a fetcher that returns before the page's scripts rendered the listing; this says how many
-    // of its pages hold what an investigator needs.
-    return (measured.ToFigure("fetch", name, "pages/s"),
-        new Figure("fetch", $"peak RSS, {name}", Math.Round(peakRss[peakRss.Count / 2]), "MB", Math.Round(peakRss[0]), Math.Round(peakRss[^1]), peakRss.Count),
-        new Figure("fetch", $"pages with the rendered listing, {name}", Math.Round(rendered[rendered.Count / 2], 1), "%", Math.Round(rendered[0], 1), Math.Round(rendered[^1], 1), rendered.Count),
-        new Figure("fetch", $"rendered listings per second, {name}", Math.Round(renderedRate[renderedRate.Count / 2], 2), "pages/s", Math.Round(renderedRate[0], 2), Math.Round(renderedRate[^1], 2), renderedRate.Count));
-}
-
-internal sealed record FetchBenchOptions(int Pages, int WarmupPages, int Runs, IReadOnlyList<int> Concurrency, bool Peers, string PeersDirectory)
-{
     public static FetchBenchOptions Parse(string[] args)
     {
         string? Value(string name, string env) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault()
@@ -126,18 +126,104 @@ internal sealed record FetchBenchOptions(int Pages, int WarmupPages, int Runs, I
         int Int(string name, string env, int fallback) => Value(name, env) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var concurrency = (Value("concurrency", "BENCH_FETCH_CONCURRENCY") ?? "1,2,4")
             .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
+        var only = Value("only", "BENCH_FETCH_ONLY")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (only?.FirstOrDefault(k => !Keys.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+        {
+            throw new ArgumentException($"--only takes {string.Join(", ", Keys)}; '{unknown}' is none of them");
+        }
+
         return new FetchBenchOptions(
             Int("pages", "BENCH_FETCH_PAGES", 500),
             Int("warmup-pages", "BENCH_FETCH_WARMUP_PAGES", 20),
             Int("runs", "BENCH_FETCH_RUNS", 3),
             concurrency,
             !args.Contains("--no-peers") && Environment.GetEnvironmentVariable("BENCH_FETCH_PEERS") != "0",
-            Value("peers", "BENCH_PEERS_DIR") ?? Path.Combine("benchmarks", "peers"));
+            Value("peers", "BENCH_PEERS_DIR") ?? Path.Combine("benchmarks", "peers"),
+            only);
     }
 }
 
-/// <summary>One timed pass over a page list.</summary>
-internal sealed record FetchRun(int Pages, int Failed, double Seconds, double PeakRssMb, int Unrendered = 0);
+/// <summary>One timed pass over a page list; <paramref name="CpuSeconds"/> is the machine's busy CPU time while it ran.</summary>
+internal sealed record FetchRun(int Pages, int Failed, double Seconds, double PeakRssMb, int Unrendered, double? CpuSeconds);
+
+/// <summary>
+/// One fetcher configuration and what its timed runs measured. Contenders of one concurrency run in rounds, each round
+/// one run of each in turn (the order turning by one every round), so a machine that gets slower or faster during the
+/// benchmark moves every contender's figures, not only those of whoever ran then.
+/// </summary>
+internal sealed class Contender(string key, string name, Func<int, Task<FetchRun>> run)
+{
+    private readonly List<double> _rates = [];
+    private readonly List<double> _rss = [];
+    private readonly List<double> _rendered = [];
+    private readonly List<double> _renderedRates = [];
+    private readonly List<double> _cpu = [];
+
+    public string Key { get; } = key;
+
+    public string Name { get; } = name;
+
+    public bool Measured => _rates.Count > 0;
+
+    public Figure Rate => Summary(_rates, "pages/s", Name, 2);
+
+    public Figure Rss => Summary(_rss, "MB", $"peak RSS, {Name}", 0);
+
+    public Figure Rendered => Summary(_rendered, "%", $"pages with the rendered listing, {Name}", 1);
+
+    public Figure RenderedRate => Summary(_renderedRates, "pages/s", $"rendered listings per second, {Name}", 2);
+
+    public Figure Cpu => Summary(_cpu, "ms", $"CPU time per page (whole machine), {Name}", 1);
+
+    public static async Task RunInterleavedAsync(IReadOnlyList<Contender> contenders, int runs)
+    {
+        foreach (var c in contenders)
+        {
+            await c.RunOnceAsync(-1, "warm-up");
+        }
+
+        for (var round = 0; round < runs; round++)
+        {
+            for (var i = 0; i < contenders.Count; i++)
+            {
+                await contenders[(i + round) % contenders.Count].RunOnceAsync(round, $"run {round + 1}/{runs}");
+            }
+        }
+    }
+
+    private async Task RunOnceAsync(int round, string label)
+    {
+        Console.Write($"  {Name}: {label} ... ");
+        var result = await run(round);
+        if (result.Failed > 0 || result.Unrendered > 0)
+        {
+            Console.Write($"[{result.Failed} failed, {result.Unrendered} without the script-rendered listing] ");
+        }
+
+        var rate = result.Pages / result.Seconds;
+        var cpu = result.CpuSeconds is { } seconds ? 1000 * seconds / result.Pages : (double?)null;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rate:N2} pages/s, {cpu:N0} ms CPU per page ({result.Seconds:F1} s)"));
+        if (round < 0)
+        {
+            return;
+        }
+
+        _rates.Add(rate);
+        _rss.Add(result.PeakRssMb);
+        // Pages/s alone flatters a fetcher that returns before the page's scripts rendered the listing; this says how
+        // many of its pages hold what an investigator needs.
+        var good = result.Pages - result.Failed - result.Unrendered;
+        _rendered.Add(100.0 * good / result.Pages);
+        _renderedRates.Add(good / result.Seconds);
+        if (cpu is { } ms)
+        {
+            _cpu.Add(ms);
+        }
+    }
+
+    private static Figure Summary(List<double> values, string unit, string name, int digits) =>
+        Runs.Summarize(values).ToFigure("fetch", name, unit, digits);
+}
 
 /// <summary>The pages every fetcher gets: distinct listing pages, host after host, so parallel pages are on parallel hosts.</summary>
 internal static class PageList
@@ -163,9 +249,16 @@ internal static class Ours
     // Only app.js writes the price element: its presence says the page was captured after the scripts rendered it.
     public const string RenderedMarker = "itemprop=\"price\"";
 
+    private const string WarmupCrawl = "bench-warmup";
+    private const string TimedCrawl = "bench";
+
     private static readonly SpanProfile Profile = new(WildlifeWatch.Hosting.PipelineTelemetry.Name);
 
-    public static async Task<FetchRun> RunAsync(IReadOnlyList<Uri> pages, int concurrency, string mode, bool fullCapture, string directory)
+    /// <summary>
+    /// One run: a new browser and store; <paramref name="warmup"/> fetched first, untimed, by a fetcher of its own (so
+    /// the timed one starts with nothing learned, as a new worker would), then <paramref name="pages"/> timed.
+    /// </summary>
+    public static async Task<FetchRun> RunAsync(IReadOnlyList<Uri> warmup, IReadOnlyList<Uri> pages, int concurrency, string mode, bool fullCapture, string directory)
     {
         var options = new FetcherOptions
         {
@@ -182,13 +275,11 @@ internal static class Ours
         var dbPath = Path.Combine(directory, $"pipeline-{Guid.NewGuid():N}.db");
         using var store = new SqlitePipelineStore(dbPath);
         await store.InitializeAsync();
-        await store.CreateCrawlAsync(new WildlifeWatch.Store.Crawl("bench", DateTimeOffset.UtcNow, "{}"));
+        await store.CreateCrawlAsync(new WildlifeWatch.Store.Crawl(WarmupCrawl, DateTimeOffset.UtcNow, "{}"));
+        await store.CreateCrawlAsync(new WildlifeWatch.Store.Crawl(TimedCrawl, DateTimeOffset.UtcNow, "{}"));
         await using var browser = new BrowserSession(wrapped);
         using var http = new GuardedHttpClient(wrapped);
         var politeness = new HostPoliteness(store, wrapped);
-        var capturer = new PageCapturer(
-            new BrowserPageLoader(browser, http, politeness, wrapped), new HttpPageLoader(http, politeness, wrapped), new HostCircuitBreakers(wrapped), wrapped);
-        var handler = new CaptureHandler(store, capturer);
         var services = new ServiceCollection();
         services.AddMassTransit(x =>
         {
@@ -206,48 +297,36 @@ internal static class Ours
         var failures = new FailureCounter();
         await bus.ConnectReceiveEndpoint("bench-fetch-failed", e => e.Handler<FetchFailed>(failed =>
         {
-            failures.Add(failed.Message.Reason);
+            if (failed.Message.CrawlId == TimedCrawl)
+            {
+                failures.Add(failed.Message.Reason);
+            }
+
             return Task.CompletedTask;
         })).Ready;
         var capturedHtml = new System.Collections.Concurrent.ConcurrentBag<string>();
         await bus.ConnectReceiveEndpoint("bench-fetch-captured", e => e.Handler<PageCaptured>(captured =>
         {
-            capturedHtml.Add(captured.Message.HtmlSha256);
+            if (captured.Message.CrawlId == TimedCrawl)
+            {
+                capturedHtml.Add(captured.Message.HtmlSha256);
+            }
+
             return Task.CompletedTask;
         })).Ready;
 
-        var next = -1;
+        PageCapturer NewCapturer() => new(
+            new BrowserPageLoader(browser, http, politeness, wrapped), new HttpPageLoader(http, politeness, wrapped), new HostCircuitBreakers(wrapped), wrapped);
+
         var unrendered = 0;
+        await FetchAllAsync(NewCapturer(), warmup, WarmupCrawl);
         Profile.Reset();
         using var rss = RssSampler.Start(Environment.ProcessId);
+        var cpuBefore = MachineCpu.Busy();
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-        {
-            for (var i = Interlocked.Increment(ref next); i < pages.Count; i = Interlocked.Increment(ref next))
-            {
-                var url = pages[i];
-                if (fullCapture)
-                {
-                    await handler.HandleAsync(new FetchRequested(Guid.NewGuid(), "bench", "bench", url.AbsoluteUri, url.AbsoluteUri, 0, DateTimeOffset.UtcNow, mode), bus);
-                }
-                else
-                {
-                    try
-                    {
-                        var page = await capturer.CaptureAsync(url, mode);
-                        if (!page.Html.Contains(RenderedMarker, StringComparison.Ordinal))
-                        {
-                            Interlocked.Increment(ref unrendered);
-                        }
-                    }
-                    catch (FetchException e)
-                    {
-                        failures.Add(e.Message);
-                    }
-                }
-            }
-        }));
+        await FetchAllAsync(NewCapturer(), pages, TimedCrawl);
         var seconds = clock.Elapsed.TotalSeconds;
+        var cpu = MachineCpu.Busy() - cpuBefore;
         var peak = await rss.StopAsync();
         if (fullCapture)
         {
@@ -272,7 +351,46 @@ internal static class Ours
 
         await bus.StopAsync();
         Profile.Print($"{(fullCapture ? "full capture" : "capture off")} {mode}, {concurrency} in flight", pages.Count);
-        return new FetchRun(pages.Count, failures.Count, seconds, peak, unrendered);
+        return new FetchRun(pages.Count, failures.Count, seconds, peak, unrendered, cpu?.TotalSeconds);
+
+        // As the fetcher service takes requests: more of them at once than pages in flight (its consumer's limit is the
+        // prefetch), so one page's artifacts are stored while the next page loads; the browser session holds the pages
+        // in flight to MaxConcurrentPages. With capture off there is nothing to store and the loader is called directly.
+        async Task FetchAllAsync(PageCapturer capturer, IReadOnlyList<Uri> list, string crawl)
+        {
+            var handler = new CaptureHandler(store, capturer);
+            var timed = crawl == TimedCrawl;
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, fullCapture ? 2 * concurrency : concurrency).Select(async _ =>
+            {
+                for (var i = Interlocked.Increment(ref next); i < list.Count; i = Interlocked.Increment(ref next))
+                {
+                    var url = list[i];
+                    if (fullCapture)
+                    {
+                        await handler.HandleAsync(new FetchRequested(Guid.NewGuid(), crawl, "bench", url.AbsoluteUri, url.AbsoluteUri, 0, DateTimeOffset.UtcNow, mode), bus);
+                        continue;
+                    }
+
+                    try
+                    {
+                        var page = await capturer.CaptureAsync(url, mode);
+                        if (timed && !page.Html.Contains(RenderedMarker, StringComparison.Ordinal))
+                        {
+                            Interlocked.Increment(ref unrendered);
+                        }
+                    }
+                    catch (FetchException e) when (timed)
+                    {
+                        failures.Add(e.Message);
+                    }
+                    catch (FetchException)
+                    {
+                        // A warm-up page that failed counts for nothing.
+                    }
+                }
+            }));
+        }
     }
 
     private sealed class FailureCounter

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace WildlifeWatch.Benchmarks.Fetcher;
 
-/// <summary>Samples the resident memory of a process and all its descendants (driver, Chromium, renderers) from /proc.</summary>
+/// <summary>
+/// Samples the resident memory of a process and all its descendants (driver, Chromium, renderers) from /proc, four times
+/// a second: each look reads every process's stat, and more often would itself cost the fetchers measurable CPU.
+/// </summary>
 internal sealed class RssSampler : IDisposable
 {
     private readonly int _root;
@@ -20,7 +23,7 @@ internal sealed class RssSampler : IDisposable
                 _peak = Math.Max(_peak, TreeRss(_root));
                 try
                 {
-                    await Task.Delay(100, _stop.Token).ConfigureAwait(false);
+                    await Task.Delay(250, _stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

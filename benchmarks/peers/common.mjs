@@ -9,20 +9,27 @@ export function parseArgs(argv) {
   };
   const urlsFile = get('urls');
   if (!urlsFile) {
-    throw new Error('usage: --urls FILE [--concurrency N] [--chromium PATH]');
+    throw new Error('usage: --urls FILE [--warmup FILE] [--concurrency N] [--chromium PATH]');
   }
-  const urls = readFileSync(urlsFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const warmupFile = get('warmup');
+  return {
+    urls: readUrls(urlsFile),
+    // Fetched first, before the clock, by the same process and browser: the timed pages meet warm code, as ours do.
+    warmup: warmupFile ? readUrls(warmupFile) : [],
+    concurrency: Number(get('concurrency', '1')),
+    executablePath: get('chromium', process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE || '/usr/bin/chromium'),
+  };
+}
+
+function readUrls(file) {
+  const urls = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
   for (const url of urls) {
     // Loopback only, as every benchmark of the project.
     if (!/^http:\/\/127\.\d+\.\d+\.\d+(:\d+)?\//.test(url)) {
       throw new Error(`not a loopback URL: ${url}`);
     }
   }
-  return {
-    urls,
-    concurrency: Number(get('concurrency', '1')),
-    executablePath: get('chromium', process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE || '/usr/bin/chromium'),
-  };
+  return urls;
 }
 
 export const launchArgs = [
@@ -33,6 +40,17 @@ export const launchArgs = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+// The machine's busy CPU seconds (user, nice, system, irq, softirq) from /proc/stat, as the .NET benchmark reads it for
+// our fetcher; null where there is no /proc/stat.
+export function busyCpuSeconds() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return (f[0] + f[1] + f[2] + f[5] + f[6]) / 100;
+  } catch {
+    return null;
+  }
+}
 
 export function report(result) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
