@@ -20,11 +20,12 @@ namespace WildlifeWatch.Fetcher;
 /// </summary>
 public sealed partial class BrowserPageLoader
 {
-    // The serialized DOM (as page.content() gives it), the visible text and the links (with their anchor text) in one
-    // round trip to the page. Links are resolved by the browser against document.baseURI, exactly as a click would; SVG
-    // links included. Asked to (early capture compares two reads of one page), also the values of its form fields, which
-    // the markup does not hold, and whether it shows anything whose look the DOM does not hold (a running animation or
-    // transition, a canvas, a frame, a plug-in or video, a web component's shadow tree).
+    // The serialized DOM (as page.content() gives it), the visible text, the links (with their anchor text) and the
+    // JavaScript heap (which the browser session's reuse bound needs) in one round trip to the page. Links are resolved
+    // by the browser against document.baseURI, exactly as a click would; SVG links included. Asked to (early capture
+    // compares two reads of one page), also the values of its form fields, which the markup does not hold, and whether
+    // it shows anything whose look the DOM does not hold (a running animation or transition, a canvas, a frame, a
+    // plug-in or video, a web component's shadow tree).
     private const string ReadDomScript =
         """
         compare => {
@@ -35,13 +36,14 @@ public sealed partial class BrowserPageLoader
           const html = (document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '')
             + (document.documentElement ? document.documentElement.outerHTML : '');
           const text = (document.body ?? document.documentElement)?.innerText ?? '';
-          if (!compare) return { html, text, links };
+          const heap = performance.memory ? performance.memory.usedJSHeapSize : 0;
+          if (!compare) return { html, text, links, heap };
           const fields = Array.from(document.querySelectorAll('input, textarea, select'),
             e => e.type === 'checkbox' || e.type === 'radio' ? String(e.checked) : String(e.value)).join('\u0000');
           const opaque = document.getAnimations().some(a => a.playState === 'running')
             || document.querySelector('canvas, iframe, frame, embed, object, video') !== null
             || Array.from(document.querySelectorAll('*')).some(e => e.shadowRoot || e.localName.includes('-'));
-          return { html, text, links, fields, opaque };
+          return { html, text, links, heap, fields, opaque };
         }
         """;
 
@@ -102,10 +104,10 @@ public sealed partial class BrowserPageLoader
     /// <summary>How long pages like <paramref name="url"/> now wait for quiet (see <see cref="SettleWindows"/>).</summary>
     public TimeSpan SettleWindowFor(Uri url) => _settle.Current(SettleWindows.TemplateOf(url));
 
-    public Task<PageCaptureResult> LoadAsync(Uri url, TimeSpan? hostDelay, IReadOnlyList<SessionCookie>? cookies, CancellationToken ct)
+    public async Task<PageCaptureResult> LoadAsync(Uri url, TimeSpan? hostDelay, IReadOnlyList<SessionCookie>? cookies, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(url);
-        return _browser.WithPageAsync(url.IdnHost, async (page, browserVersion) =>
+        var (captured, _) = await _browser.WithPageAsync(url.IdnHost, async (page, browserVersion) =>
         {
             var state = new Navigation(cookies, url);
             using var requests = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -125,10 +127,12 @@ public sealed partial class BrowserPageLoader
                 await requests.CancelAsync();
                 await turn.DisposeAsync();
             }
-        }, ct);
+        }, static c => c.Heap, ct);
+        return captured;
     }
 
-    private async Task<PageCaptureResult> CaptureAsync(IPage page, Uri url, string browserVersion, Navigation state, TimeSpan quiet, string template, CancellationToken ct)
+    /// <summary>The capture, and the page's JavaScript heap (bytes) as its last DOM read saw it.</summary>
+    private async Task<(PageCaptureResult Page, double? Heap)> CaptureAsync(IPage page, Uri url, string browserVersion, Navigation state, TimeSpan quiet, string template, CancellationToken ct)
     {
         var startedAt = Clock.Now(_time);
         try
@@ -209,10 +213,11 @@ public sealed partial class BrowserPageLoader
                 warnings.Insert(0, note);
             }
 
-            return new PageCaptureResult(
+            var heap = read is { } r && r.TryGetProperty("heap", out var h) && h.ValueKind == JsonValueKind.Number ? h.GetDouble() : (double?)null;
+            return (new PageCaptureResult(
                 url, new Uri(page.Url), document.Status, startedAt, Clock.Now(_time), html, text, screenshot,
                 links, browserVersion, _options.UserAgent, 1, RenderMode.Browser, state.Exchanges.ToList(), warnings,
-                state.Subresources.ToList(), anchorTexts);
+                state.Subresources.ToList(), anchorTexts), heap);
         }
         catch (TimeoutException ex)
         {

@@ -31,6 +31,9 @@ public sealed class BrowserSession : IAsyncDisposable
 
     private static readonly TimeSpan CloseBound = TimeSpan.FromSeconds(10);
 
+    /// <summary>The page's JavaScript heap in bytes (0 where the browser does not say).</summary>
+    internal const string HeapScript = "() => performance.memory ? performance.memory.usedJSHeapSize : 0";
+
     private readonly FetcherOptions _options;
     private readonly ILogger<BrowserSession> _logger;
     private readonly SemaphoreSlim _slots;
@@ -70,9 +73,18 @@ public sealed class BrowserSession : IAsyncDisposable
     /// Runs <paramref name="work"/> on a page of the host's context (a new one, or with <see cref="FetcherOptions.ReusePages"/>
     /// the page the context's last healthy capture used), within the context limit.
     /// </summary>
-    public async Task<T> WithPageAsync<T>(string host, Func<IPage, string, Task<T>> work, CancellationToken ct = default)
+    public Task<T> WithPageAsync<T>(string host, Func<IPage, string, Task<T>> work, CancellationToken ct = default) =>
+        WithPageAsync(host, work, static _ => null, ct);
+
+    /// <summary>
+    /// As <see cref="WithPageAsync{T}(string, Func{IPage, string, Task{T}}, CancellationToken)"/>; <paramref name="heapOf"/>
+    /// gives the page's JavaScript heap (bytes) as the work last read it, if it did, so the session need not ask the
+    /// page once more before deciding whether it may be reused.
+    /// </summary>
+    public async Task<T> WithPageAsync<T>(string host, Func<IPage, string, Task<T>> work, Func<T, double?> heapOf, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(heapOf);
         using var hostTurn = await _hosts.EnterAsync(host.ToLowerInvariant(), ct);
         await _slots.WaitAsync(ct);
         PooledContext? pooled = null;
@@ -95,9 +107,11 @@ public sealed class BrowserSession : IAsyncDisposable
             try
             {
                 var result = await work(page, browser.Version);
-                using (PipelineTelemetry.Source.StartActivity("browser.heap-check"))
+                using (var span = PipelineTelemetry.Source.StartActivity("browser.heap-check"))
                 {
-                    healthy = await WithinHeapBoundAsync(page);
+                    var reported = heapOf(result);
+                    span?.SetTag("wtw.heap-asked", reported is null);
+                    healthy = reported is { } heap ? WithinHeapBound(heap) : await WithinHeapBoundAsync(page);
                 }
 
                 return result;
@@ -213,13 +227,13 @@ public sealed class BrowserSession : IAsyncDisposable
         }
     }
 
+    private bool WithinHeapBound(double heapBytes) => heapBytes <= _options.ContextMaxHeapMb * 1024.0 * 1024.0;
+
     private async Task<bool> WithinHeapBoundAsync(IPage page)
     {
         try
         {
-            var heap = await page.EvaluateAsync<double>("() => performance.memory ? performance.memory.usedJSHeapSize : 0")
-                .WaitAsync(TimeSpan.FromSeconds(2));
-            return heap <= _options.ContextMaxHeapMb * 1024.0 * 1024.0;
+            return WithinHeapBound(await page.EvaluateAsync<double>(HeapScript).WaitAsync(TimeSpan.FromSeconds(2)));
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException)
         {

@@ -80,6 +80,65 @@ public sealed class BrowserPoolTests : BrowserTestBase
         });
     }
 
+    [TestCase("/heavy-heap", 2)]
+    [TestCase("/plain/330", 1)]
+    public async Task A_page_whose_heap_outgrew_the_bound_is_replaced_with_its_context(string path, int contexts)
+    {
+        var options = Options.Create(BaseOptions());
+        options.Value.ContextMaxHeapMb = 16;
+        await using var browser = new BrowserSession(options);
+        using var http = new GuardedHttpClient(options);
+        var loader = new BrowserPageLoader(browser, http, new HostPoliteness(Store, options), options);
+
+        using var spans = new RecordedSpans();
+
+        // The heavy page keeps some 60 MB on its heap; its DOM read reports it, and its context is not used again.
+        await loader.LoadAsync(Site.Url(path), null, null, CancellationToken.None);
+        await loader.LoadAsync(Site.Url(path), null, null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(browser.ContextsCreated, Is.EqualTo(contexts));
+            Assert.That(spans.Named("browser.heap-check").Select(a => a.GetTagItem("wtw.heap-asked")), Is.EqualTo(new object[] { false, false }), "read with the DOM, not asked for again");
+        });
+    }
+
+    [TestCase(null, false)]
+    [TestCase(1.0, true)]
+    public async Task The_heap_the_work_reports_decides_reuse_instead_of_asking_the_page(double? reported, bool reused)
+    {
+        var options = BaseOptions();
+        options.ContextMaxHeapMb = 16;
+        await using var browser = new BrowserSession(Options.Create(options));
+
+        // The page's own heap is some 60 MB: only a reported heap under the bound lets it be reused.
+        var first = await browser.WithPageAsync("a.test", async (page, _) =>
+        {
+            await page.EvaluateAsync("() => { window.hog = Array.from({ length: 3000000 }, (_, i) => ({ i })); }");
+            return page;
+        }, _ => reported);
+        var second = await browser.WithPageAsync("a.test", (page, _) => Task.FromResult(page));
+
+        Assert.That(ReferenceEquals(first, second), Is.EqualTo(reused));
+    }
+
+    [Test]
+    public async Task A_reported_heap_over_the_bound_retires_a_page_whose_own_heap_is_small()
+    {
+        var options = BaseOptions();
+        options.ContextMaxHeapMb = 16;
+        await using var browser = new BrowserSession(Options.Create(options));
+
+        var first = await browser.WithPageAsync("a.test", (page, _) => Task.FromResult(page), _ => 17.0 * 1024 * 1024);
+        var second = await browser.WithPageAsync("a.test", (page, _) => Task.FromResult(page));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(second, Is.Not.SameAs(first));
+            Assert.That(browser.ContextsCreated, Is.EqualTo(2));
+        });
+    }
+
     [Test]
     public async Task A_reused_page_captures_the_next_page_with_its_own_content()
     {

@@ -148,6 +148,9 @@ public sealed class FixtureSite : IAsyncDisposable
               setInterval(() => { document.getElementById('t').textContent = String(Date.now()); }, 10);
             </script></body></html>
             """));
+        // Keeps some 60 MB of objects on its JavaScript heap once loaded.
+        app.MapGet("/heavy-heap", () => Html(
+            "<html><body><h1>Auction archive</h1><script>window.hog = Array.from({ length: 3000000 }, (_, i) => ({ i }));</script></body></html>"));
         // As tall and wide as the viewport, its last row and column blue: a screenshot shows all of it or misses an edge.
         app.MapGet("/corners", () => Html(
             """
