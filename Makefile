@@ -40,7 +40,7 @@ test-unit: build
 
 # Every benchmark, then artifacts/bench/results.json and docs/benchmarks.md. Loopback only; each bounded in time and
 # traffic (warm-up, then BENCH_*_RUNS runs). The fetcher and the bus run at the issue's sizes (500 pages, 100k
-# messages): about 1.5 hours on two cores, most of it the fetcher beside its peers. BENCH_FETCH_PAGES=100 makes it a
+# messages): 1-1.5 hours on two cores, most of it the fetcher beside its peers. BENCH_FETCH_PAGES=100 makes it a
 # quick look.
 BENCH = $(DOTNET) run -c $(CONFIGURATION) --no-build --project
 # A vhost of its own per benchmark on the loopback broker, so the pipeline's queues of other runs are never touched;
