@@ -27,7 +27,7 @@ public sealed partial class BrowserPageLoader
     // it shows anything whose look the DOM does not hold (a running animation or transition, a canvas, a frame, a
     // plug-in or video, a web component's shadow tree).
     private const string ReadDomScript =
-        """
+        $$"""
         compare => {
           const links = [];
           for (const a of document.querySelectorAll('a[href]')) {
@@ -36,7 +36,7 @@ public sealed partial class BrowserPageLoader
           const html = (document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '')
             + (document.documentElement ? document.documentElement.outerHTML : '');
           const text = (document.body ?? document.documentElement)?.innerText ?? '';
-          const heap = performance.memory ? performance.memory.usedJSHeapSize : 0;
+          const heap = {{BrowserSession.HeapExpression}};
           if (!compare) return { html, text, links, heap };
           const fields = Array.from(document.querySelectorAll('input, textarea, select'),
             e => e.type === 'checkbox' || e.type === 'radio' ? String(e.checked) : String(e.value)).join('\u0000');

@@ -31,8 +31,10 @@ public sealed class BrowserSession : IAsyncDisposable
 
     private static readonly TimeSpan CloseBound = TimeSpan.FromSeconds(10);
 
-    /// <summary>The page's JavaScript heap in bytes (0 where the browser does not say).</summary>
-    internal const string HeapScript = "() => performance.memory ? performance.memory.usedJSHeapSize : 0";
+    /// <summary>The page's JavaScript heap in bytes (0 where the browser does not say), as a script expression.</summary>
+    internal const string HeapExpression = "(performance.memory ? performance.memory.usedJSHeapSize : 0)";
+
+    private const string HeapScript = "() => " + HeapExpression;
 
     private readonly FetcherOptions _options;
     private readonly ILogger<BrowserSession> _logger;
