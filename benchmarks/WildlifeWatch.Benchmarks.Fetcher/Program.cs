@@ -323,10 +323,13 @@ internal static class Ours
         Profile.Reset();
         using var rss = RssSampler.Start(Environment.ProcessId);
         var cpuBefore = MachineCpu.Busy();
+        var (pauseBefore, gen2Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var clock = Stopwatch.StartNew();
         await FetchAllAsync(NewCapturer(), pages, TimedCrawl);
         var seconds = clock.Elapsed.TotalSeconds;
         var cpu = MachineCpu.Busy() - cpuBefore;
+        var gcPause = GC.GetTotalPauseDuration() - pauseBefore;
+        var gen2 = GC.CollectionCount(2) - gen2Before;
         var peak = await rss.StopAsync();
         if (fullCapture)
         {
@@ -351,6 +354,7 @@ internal static class Ours
 
         await bus.StopAsync();
         Profile.Print($"{(fullCapture ? "full capture" : "capture off")} {mode}, {concurrency} in flight", pages.Count);
+        Console.Write($"GC pauses {gcPause.TotalMilliseconds / pages.Count:F1} ms per page ({gen2} gen-2) ... ");
         return new FetchRun(pages.Count, failures.Count, seconds, peak, unrendered, cpu?.TotalSeconds);
 
         // As the fetcher service takes requests: more of them at once than pages in flight (its consumer's limit is the

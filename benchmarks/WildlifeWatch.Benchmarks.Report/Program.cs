@@ -19,11 +19,18 @@ if (files.Count == 0)
 }
 
 var figures = new List<Figure>();
+// A benchmark re-run on its own (make bench-fetch) rewrites only its file: each section says when its figures were taken.
+var measured = new Dictionary<string, DateTime>(StringComparer.Ordinal);
 foreach (var file in files)
 {
     try
     {
-        figures.AddRange(JsonSerializer.Deserialize<List<Figure>>(File.ReadAllText(file), BenchReport.Json) ?? []);
+        var read = JsonSerializer.Deserialize<List<Figure>>(File.ReadAllText(file), BenchReport.Json) ?? [];
+        figures.AddRange(read);
+        foreach (var benchmark in read.Select(f => f.Benchmark).Distinct())
+        {
+            measured[benchmark] = File.GetLastWriteTimeUtc(file);
+        }
     }
     catch (JsonException e)
     {
@@ -40,12 +47,17 @@ md.AppendLine("# Benchmarks").AppendLine();
 md.AppendLine("Written by `make bench` (each benchmark's own figures in `artifacts/bench/*.json`, all of them in");
 md.AppendLine("`artifacts/bench/results.json`). Figures are medians of several runs after a warm-up, with min–max; a ratio is");
 md.AppendLine("ours / the peer's. Everything runs on this one machine, against loopback only.").AppendLine();
-md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {now:yyyy-MM-dd HH:mm} UTC");
+md.AppendLine(CultureInfo.InvariantCulture, $"- Report written: {now:yyyy-MM-dd HH:mm} UTC (each section says when its figures were measured)");
 md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {machine.Cpu}, {machine.Cores} cores, {machine.MemoryGiB:F0} GiB, {machine.Os}, .NET {machine.Runtime}");
 md.AppendLine(CultureInfo.InvariantCulture, $"- Load average when the report was written: {machine.LoadAverage}").AppendLine();
 foreach (var group in figures.GroupBy(f => f.Benchmark))
 {
     md.AppendLine(CultureInfo.InvariantCulture, $"## {group.Key}").AppendLine();
+    if (measured.TryGetValue(group.Key, out var at))
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"Measured {at:yyyy-MM-dd HH:mm} UTC.").AppendLine();
+    }
+
     md.AppendLine("| Figure | Value | Unit | Min–max (runs) | Peer | Peer value | Ratio | Target |");
     md.AppendLine("|---|---:|---|---|---|---:|---:|---|");
     foreach (var f in group)
