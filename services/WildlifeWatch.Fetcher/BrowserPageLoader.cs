@@ -235,98 +235,39 @@ public sealed partial class BrowserPageLoader
     /// Waits, within <see cref="FetcherOptions.NetworkIdleTimeoutMs"/> (<paramref name="bound"/>), until none of the
     /// page's requests has been open for <paramref name="quiet"/> (the page template's <see cref="SettleWindows"/>) and
     /// the page has rendered a frame since its last request without starting another: the frame lets a response still
-    /// being processed issue what it leads to before the quiet is believed. The frame is asked for as soon as no request
-    /// is open, so it renders while the window runs: a frame seen before the window closed counts, and asking only
-    /// once it closed would wait longer for the same answer.
+    /// being processed issue what it leads to before the quiet is believed. A frame seen before the window closed
+    /// counts (the early capture waits for one): asking for another would only wait longer for the same answer. One
+    /// that is still needed is asked for once the window closed, not while it runs: on a busy machine a frame asked
+    /// right after the last request can render before that response reaches the page's script, and the window then
+    /// passes while the script is still working on it.
     /// </summary>
     private async Task<bool> SettleAsync(IPage page, Navigation state, TimeSpan quiet, Bound bound, CancellationToken ct)
     {
-        // The caller's network-quiet span says which frame settled the page: the early capture's, one asked for while
-        // the window ran, or one still waited for after it.
+        // The caller's network-quiet span says whether a frame was waited for.
         var span = System.Diagnostics.Activity.Current;
-        var frames = new FrameRequests(this, page, state, bound, ct);
-        var after = false;
-        try
+        while (true)
         {
-            while (true)
+            if (bound.Left == TimeSpan.Zero || !await state.WaitQuietAsync(quiet, bound.Left, _time, ct))
             {
-                if (bound.Left == TimeSpan.Zero || !await state.WaitQuietAsync(quiet, bound.Left, _time, ct, frames.AskIfNone))
-                {
-                    return false;
-                }
-
-                if (state.FramedSinceLastActivity)
-                {
-                    span?.SetTag("wtw.settle-frame", after ? "after" : frames.Asked ? "window" : "early");
-                    return true;
-                }
-
-                span?.SetTag("wtw.settle-frame", "after");
-                after = true;
-                if (!await frames.NextAsync())
-                {
-                    // A page that never renders a frame, or navigated away: captured as it is; the read reports the rest.
-                    return false;
-                }
-
-                if (state.FramedSinceLastActivity)
-                {
-                    return true;
-                }
-            }
-        }
-        finally
-        {
-            frames.Abandon();
-        }
-    }
-
-    /// <summary>The one frame request of a settle at a time: asked for while the page is quiet, awaited once the window closed.</summary>
-    private sealed class FrameRequests(BrowserPageLoader loader, IPage page, Navigation state, Bound bound, CancellationToken ct)
-    {
-        private Task<bool>? _asked;
-
-        /// <summary>Whether a frame was asked for while the window ran.</summary>
-        public bool Asked { get; private set; }
-
-        /// <summary>Asks for a frame unless one is on its way or one came since the page's last request.</summary>
-        public void AskIfNone()
-        {
-            if (_asked is { IsCompleted: false } || state.FramedSinceLastActivity)
-            {
-                return;
+                return false;
             }
 
-            _asked = loader.NextFrameAsync(page, state, bound, ct);
-            Asked = true;
-        }
-
-        /// <summary>The frame on its way, else a new one; false if the page rendered none within the bound.</summary>
-        public async Task<bool> NextAsync()
-        {
-            if (_asked is { } asked)
+            if (state.FramedSinceLastActivity)
             {
-                _asked = null;
-                if (!await asked)
-                {
-                    return false;
-                }
-
-                if (state.FramedSinceLastActivity)
-                {
-                    return true;
-                }
+                span?.SetTag("wtw.frame-waited", false);
+                return true;
             }
 
-            return await loader.NextFrameAsync(page, state, bound, ct);
-        }
-
-        /// <summary>A request still out when the settle ends is not awaited; its failure is observed, not lost unseen.</summary>
-        public void Abandon()
-        {
-            if (_asked is { IsCompleted: false } asked)
+            span?.SetTag("wtw.frame-waited", true);
+            if (!await NextFrameAsync(page, state, bound, ct))
             {
-                _ = asked.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                // A page that never renders a frame, or navigated away: captured as it is; the read reports the rest.
+                return false;
+            }
+
+            if (state.FramedSinceLastActivity)
+            {
+                return true;
             }
         }
     }
@@ -770,9 +711,8 @@ public sealed partial class BrowserPageLoader
         /// <summary>
         /// Every request of the page passes through the capture proxy, so we know when none is open: quiet means none
         /// for <paramref name="quiet"/>, measured here rather than by Playwright's fixed 500 ms network-idle window.
-        /// <paramref name="idle"/> is called at each look that finds none open before the window closed.
         /// </summary>
-        public async Task<bool> WaitQuietAsync(TimeSpan quiet, TimeSpan bound, TimeProvider time, CancellationToken ct, Action? idle = null)
+        public async Task<bool> WaitQuietAsync(TimeSpan quiet, TimeSpan bound, TimeProvider time, CancellationToken ct)
         {
             var started = time.GetTimestamp();
             var busy = TimeSpan.FromMilliseconds(Math.Clamp(quiet.TotalMilliseconds / 4, 2, 20));
@@ -783,11 +723,6 @@ public sealed partial class BrowserPageLoader
                 if (Volatile.Read(ref _inFlight) == 0 && idleFor >= quiet)
                 {
                     return true;
-                }
-
-                if (Volatile.Read(ref _inFlight) == 0)
-                {
-                    idle?.Invoke();
                 }
 
                 var step = Volatile.Read(ref _inFlight) == 0 ? quiet - idleFor : busy;

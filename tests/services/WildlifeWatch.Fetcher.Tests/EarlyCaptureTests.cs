@@ -115,16 +115,16 @@ public sealed class EarlyCaptureTests : BrowserTestBase
 
         Assert.Multiple(() =>
         {
-            Assert.That(spans.SettleFrames(url), Is.EqualTo(new[] { "early" }));
+            Assert.That(spans.FramesWaited(url), Is.EqualTo(new[] { false }));
             Assert.That(page.VisibleText, Does.Contain("Category"));
         });
     }
 
     [Test]
-    public async Task A_page_that_fetches_after_its_early_frame_is_settled_on_a_frame_asked_for_after_that_fetch()
+    public async Task A_page_that_fetches_after_its_early_frame_is_settled_on_a_frame_after_that_fetch()
     {
         // The fixture's script fetches 120 ms after load, after the early frame: that frame no longer follows the last
-        // request, so one is asked for once the fetch ended, while the window runs.
+        // request, so one after it is waited for.
         using var spans = new EarlyCaptureSpans();
         var url = Site.Url("/js-listing");
 
@@ -132,13 +132,13 @@ public sealed class EarlyCaptureTests : BrowserTestBase
 
         Assert.Multiple(() =>
         {
-            Assert.That(spans.SettleFrames(url), Is.EqualTo(new[] { "window" }));
+            Assert.That(spans.FramesWaited(url), Is.EqualTo(new[] { true }));
             Assert.That(page.VisibleText, Does.Contain(FixtureSite.ScriptRenderedPhrase));
         });
     }
 
     [Test]
-    public async Task Without_early_capture_the_frame_is_asked_for_while_the_window_runs()
+    public async Task Without_early_capture_a_frame_after_the_quiet_is_waited_for()
     {
         using var spans = new EarlyCaptureSpans();
         var options = BaseOptions();
@@ -147,7 +147,7 @@ public sealed class EarlyCaptureTests : BrowserTestBase
 
         await Loader(options).LoadAsync(url, null, null, CancellationToken.None);
 
-        Assert.That(spans.SettleFrames(url), Is.EqualTo(new[] { "window" }));
+        Assert.That(spans.FramesWaited(url), Is.EqualTo(new[] { true }));
     }
 
     private static FetcherOptions LongWindow()
@@ -166,8 +166,8 @@ public sealed class EarlyCaptureTests : BrowserTestBase
     }
 
     /// <summary>
-    /// The early captures the loader reports (one span each, kept or not), and which frame settled each page (the early
-    /// capture's, one asked for while the window ran, one waited for after it), by page template.
+    /// The early captures the loader reports (one span each, kept or not), and whether each settle waited for a frame
+    /// of its own, by page template.
     /// </summary>
     private sealed class EarlyCaptureSpans : IDisposable
     {
@@ -176,8 +176,8 @@ public sealed class EarlyCaptureTests : BrowserTestBase
         public IReadOnlyList<bool> For(Uri url) =>
             [.. _spans.Named("browser.early-capture", url).Select(a => a.GetTagItem("wtw.kept") is true)];
 
-        public IReadOnlyList<string?> SettleFrames(Uri url) =>
-            [.. _spans.Named("browser.network-quiet", url).Select(a => a.GetTagItem("wtw.settle-frame") as string)];
+        public IReadOnlyList<bool?> FramesWaited(Uri url) =>
+            [.. _spans.Named("browser.network-quiet", url).Select(a => a.GetTagItem("wtw.frame-waited") as bool?)];
 
         public void Dispose() => _spans.Dispose();
     }
