@@ -18,7 +18,10 @@ public static class BenchReport
         ArgumentNullException.ThrowIfNull(figures);
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, benchmark + ".json");
-        File.WriteAllText(path, JsonSerializer.Serialize(figures, Json));
+        // Stamped inside the file rather than read from its write time, which a copy or a restore would change.
+        var at = DateTimeOffset.UtcNow;
+        var commit = SourceCommit();
+        File.WriteAllText(path, JsonSerializer.Serialize(figures.Select(f => f with { MeasuredAt = f.MeasuredAt ?? at, Commit = f.Commit ?? commit }), Json));
         Console.WriteLine();
         foreach (var f in figures)
         {
@@ -29,5 +32,31 @@ public static class BenchReport
 
         Console.WriteLine($"Figures written to {path}");
         return path;
+    }
+
+    /// <summary>The commit the benchmark was built from (with <c>-dirty</c> for local changes), or null outside a git checkout.</summary>
+    private static string? SourceCommit()
+    {
+        try
+        {
+            using var git = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", "describe --always --dirty --abbrev=7")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+            if (git is null)
+            {
+                return null;
+            }
+
+            var output = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return git.ExitCode == 0 && output.Length > 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
     }
 }

@@ -17,7 +17,9 @@ public sealed record Figure(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Peer = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? PeerValue = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Ratio = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Target = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Target = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? MeasuredAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Commit = null)
 {
     /// <summary>This figure compared with <paramref name="peer"/>'s.</summary>
     public Figure Against(string peer, Figure other)

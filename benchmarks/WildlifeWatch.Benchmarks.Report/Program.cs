@@ -19,17 +19,22 @@ if (files.Count == 0)
 }
 
 var figures = new List<Figure>();
-// A benchmark re-run on its own (make bench-fetch) rewrites only its file: each section says when its figures were taken.
-var measured = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+// A benchmark re-run on its own (make bench-fetch) rewrites only its file: each section says when, and from which commit,
+// its figures were taken. Files written before figures carried their own stamp fall back to the file's write time.
+var measured = new Dictionary<string, string>(StringComparer.Ordinal);
 foreach (var file in files)
 {
     try
     {
         var read = JsonSerializer.Deserialize<List<Figure>>(File.ReadAllText(file), BenchReport.Json) ?? [];
         figures.AddRange(read);
-        foreach (var benchmark in read.Select(f => f.Benchmark).Distinct())
+        foreach (var group in read.GroupBy(f => f.Benchmark))
         {
-            measured[benchmark] = File.GetLastWriteTimeUtc(file);
+            var stamped = group.Where(f => f.MeasuredAt is not null).ToList();
+            measured[group.Key] = stamped.Count > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"Measured {stamped.Max(f => f.MeasuredAt)!.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC")
+                  + (stamped.Select(f => f.Commit).FirstOrDefault(c => c is not null) is { } commit ? $" on commit {commit}." : ".")
+                : string.Create(CultureInfo.InvariantCulture, $"Measured {File.GetLastWriteTimeUtc(file):yyyy-MM-dd HH:mm} UTC (the file's write time; it carries no stamp of its own).");
         }
     }
     catch (JsonException e)
@@ -55,7 +60,7 @@ foreach (var group in figures.GroupBy(f => f.Benchmark))
     md.AppendLine(CultureInfo.InvariantCulture, $"## {group.Key}").AppendLine();
     if (measured.TryGetValue(group.Key, out var at))
     {
-        md.AppendLine(CultureInfo.InvariantCulture, $"Measured {at:yyyy-MM-dd HH:mm} UTC.").AppendLine();
+        md.AppendLine(at).AppendLine();
     }
 
     md.AppendLine("| Figure | Value | Unit | Min–max (runs) | Peer | Peer value | Ratio | Target |");
