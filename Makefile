@@ -44,9 +44,11 @@ test-unit: build
 # quick look.
 BENCH = $(DOTNET) run -c $(CONFIGURATION) --no-build --project
 # A vhost of its own per benchmark on the loopback broker, so the pipeline's queues of other runs are never touched;
-# emptied first, so messages an interrupted run left behind are not redelivered into this one.
+# emptied first, so messages an interrupted run left behind are not redelivered into this one. Used inside bash -c '...':
+# double quotes only. Without rabbitmqctl (a broker of your own in RABBITMQ_URI) it says so and uses that URI's vhost.
 BENCH_VHOST = . .ci/prepare >/dev/null && { rabbitmqctl -q delete_vhost $(1) >/dev/null 2>&1; rabbitmqctl -q add_vhost $(1) >/dev/null 2>&1; \
-  rabbitmqctl -q set_permissions -p $(1) guest '.*' '.*' '.*' >/dev/null 2>&1 && export BENCH_RABBITMQ_URI="$${RABBITMQ_URI%/}/$(1)"; true; }
+  if rabbitmqctl -q set_permissions -p $(1) guest ".*" ".*" ".*" >/dev/null 2>&1; then export BENCH_RABBITMQ_URI="$${RABBITMQ_URI%/}/$(1)"; \
+  echo "bench: vhost $(1) (emptied)"; else echo "bench: could not make vhost $(1) with rabbitmqctl; using RABBITMQ_URI as it is" >&2; fi; }
 bench: build
 	$(MAKE) --no-print-directory bench-store bench-bus bench-fetch-run bench-classify-run bench-extract-run bench-e2e-run bench-scale-run bench-screen-run \
 	  BENCH_STORE_SECONDS=$${BENCH_STORE_SECONDS:-240} BENCH_FETCH_PAGES=$${BENCH_FETCH_PAGES:-500} BENCH_E2E_COUNT=$${BENCH_E2E_COUNT:-1000} \
