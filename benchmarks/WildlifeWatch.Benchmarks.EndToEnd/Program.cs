@@ -332,7 +332,18 @@ internal sealed class PipelineUnderTest : IAsyncDisposable
     {
         public string Name => "bench";
 
-        public void ConfigureServices(IServiceCollection services, IConfiguration configuration) => services.AddSingleton(probe);
+        public void ConfigureServices(IServiceCollection services, IConfiguration configuration)
+        {
+            services.AddSingleton(probe);
+            // The bench publishes as soon as the host has started. On a freshly emptied vhost the stages' queues exist
+            // only once their receive endpoints are up, and a capture published to an exchange with no queue bound yet
+            // is dropped by the broker: the run would wait for listings that can never arrive.
+            services.Configure<MassTransitHostOptions>(o =>
+            {
+                o.WaitUntilStarted = true;
+                o.StartTimeout = TimeSpan.FromMinutes(1);
+            });
+        }
 
         public void ConfigureConsumers(IBusRegistrationConfigurator bus)
         {
