@@ -117,6 +117,7 @@ public static class PipelineHost
                         cfg.UseDelayedMessageScheduler();
                     }
 
+                    StageQueues.DeclareOnPublish(cfg, busOptions);
                     cfg.ConfigureEndpoints(context);
                 });
             }
@@ -170,14 +171,7 @@ public static class PipelineHost
                 return;
             }
 
-            if (options.QueueType == BusQueueType.Quorum)
-            {
-                rabbit.SetQuorumQueue();
-            }
-            else
-            {
-                rabbit.Durable = true;
-            }
+            StageQueues.ApplyQueueType(rabbit, options);
         }
     }
 

@@ -59,4 +59,32 @@ public sealed class DistributedPipelineTests : DistributedPipelineBase
             Assert.That(gaps, Has.All.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(delayMs - 15)), "per-host spacing at the site");
         }
     }
+
+    // Each stage starts only once the one before it has published into its queue: on an empty broker, what a
+    // producer publishes before its consumer ever ran has to wait there, not vanish.
+    [Test]
+    public async Task Services_started_against_the_flow_on_an_empty_broker_lose_nothing()
+    {
+        await using var acquired = await Broker.AcquireAsync();
+        var broker = await IsolateAsync(acquired.Uri);
+        await using var demo = await DemoMarketplaceServer.StartAsync(new DemoMarketplaceOptions { Port = 0 });
+        var part = await DemoPart.ChooseAsync(demo);
+        await ConfigureAsync(broker, part, "e2e-producers-first");
+        await DeletePipelineQueuesAsync(broker);
+
+        Start("Scheduler");
+        await WaitForBacklogAsync(broker, QueueNames.FetcherRequests);
+        Start("Fetcher");
+        await WaitForBacklogAsync(broker, QueueNames.ExtractorCaptures);
+        Start("Extractor");
+        await WaitForBacklogAsync(broker, QueueNames.ClassifierListings);
+        Start("Classifier");
+        await WaitForBacklogAsync(broker, QueueNames.AlertsScores);
+        Start("Alerts");
+
+        using var store = new SqlitePipelineStore(DatabasePath);
+        await WaitUntilIdleAsync(store, "e2e-producers-first", TimeSpan.FromMinutes(8));
+        AssertEveryServiceRuns();
+        await CrawlAssertions.AssertCompleteAndAccurateAsync(store, "e2e-producers-first", part.Expected);
+    }
 }
