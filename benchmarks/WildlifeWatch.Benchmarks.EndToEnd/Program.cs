@@ -335,9 +335,9 @@ internal sealed class PipelineUnderTest : IAsyncDisposable
         public void ConfigureServices(IServiceCollection services, IConfiguration configuration)
         {
             services.AddSingleton(probe);
-            // The bench publishes as soon as the host has started. On a freshly emptied vhost the stages' queues exist
-            // only once their receive endpoints are up, and a capture published to an exchange with no queue bound yet
-            // is dropped by the broker: the run would wait for listings that can never arrive.
+            // The bench publishes as soon as the host has started. Publishers declare the stages' queues, but not the
+            // probe's own alert queue: on a freshly emptied vhost an alert raised before that queue is bound is
+            // dropped, and the run would wait for alerts that can never arrive. Hence start only with every endpoint up.
             services.Configure<MassTransitHostOptions>(o =>
             {
                 o.WaitUntilStarted = true;
