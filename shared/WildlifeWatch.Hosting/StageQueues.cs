@@ -13,28 +13,29 @@ namespace WildlifeWatch.Hosting;
 /// </summary>
 public static class StageQueues
 {
+    // One entry per stage message: the queue it goes to, and how a publisher declares that queue.
+    private static readonly StageQueue[] Stages =
+    [
+        Stage<FetchRequested>(QueueNames.FetcherRequests),
+        Stage<PageCaptured>(QueueNames.ExtractorCaptures),
+        Stage<FetchFailed>(QueueNames.SchedulerFailures),
+        Stage<LinksDiscovered>(QueueNames.SchedulerLinks),
+        Stage<ListingExtracted>(QueueNames.ClassifierListings),
+        Stage<ListingScored>(QueueNames.AlertsScores),
+    ];
+
     /// <summary>Message type to the queue of the stage that consumes it.</summary>
-    public static IReadOnlyDictionary<Type, string> ByMessage { get; } = new Dictionary<Type, string>
-    {
-        [typeof(FetchRequested)] = QueueNames.FetcherRequests,
-        [typeof(PageCaptured)] = QueueNames.ExtractorCaptures,
-        [typeof(FetchFailed)] = QueueNames.SchedulerFailures,
-        [typeof(LinksDiscovered)] = QueueNames.SchedulerLinks,
-        [typeof(ListingExtracted)] = QueueNames.ClassifierListings,
-        [typeof(ListingScored)] = QueueNames.AlertsScores,
-    };
+    public static IReadOnlyDictionary<Type, string> ByMessage { get; } = Stages.ToDictionary(s => s.Message, s => s.Queue);
 
     /// <summary>Adds the declarations to the publish topology: they run on the first publish of each message type.</summary>
     public static void DeclareOnPublish(IRabbitMqBusFactoryConfigurator cfg, BusOptions options)
     {
         ArgumentNullException.ThrowIfNull(cfg);
         ArgumentNullException.ThrowIfNull(options);
-        Declare<FetchRequested>(cfg, options);
-        Declare<PageCaptured>(cfg, options);
-        Declare<FetchFailed>(cfg, options);
-        Declare<LinksDiscovered>(cfg, options);
-        Declare<ListingExtracted>(cfg, options);
-        Declare<ListingScored>(cfg, options);
+        foreach (var stage in Stages)
+        {
+            stage.Declare(cfg, options);
+        }
     }
 
     /// <summary>Durable classic or quorum, as the consumer declares it: a queue redeclared with other arguments is refused.</summary>
@@ -50,13 +51,15 @@ public static class StageQueues
         }
     }
 
-    private static void Declare<T>(IRabbitMqBusFactoryConfigurator cfg, BusOptions options)
-        where T : class
-    {
-        var queue = ByMessage[typeof(T)];
-        // Bound straight to the message type's exchange (the consumer adds its own exchange in between): RabbitMQ
-        // puts one copy in a queue however many of its bindings match, so the two routes never duplicate a message.
-        var exchange = cfg.MessageTopology.GetMessageTopology<T>().EntityName;
-        cfg.Publish<T>(p => p.BindQueue(exchange, queue, binding => ApplyQueueType(binding, options)));
-    }
+    private static StageQueue Stage<T>(string queue)
+        where T : class =>
+        new(typeof(T), queue, (cfg, options) =>
+        {
+            // Bound straight to the message type's exchange (the consumer adds its own exchange in between): RabbitMQ
+            // puts one copy in a queue however many of its bindings match, so the two routes never duplicate a message.
+            var exchange = cfg.MessageTopology.GetMessageTopology<T>().EntityName;
+            cfg.Publish<T>(p => p.BindQueue(exchange, queue, binding => ApplyQueueType(binding, options)));
+        });
+
+    private sealed record StageQueue(Type Message, string Queue, Action<IRabbitMqBusFactoryConfigurator, BusOptions> Declare);
 }
