@@ -14,16 +14,24 @@ using WildlifeWatch.Hosting;
 
 // The bus: N small messages published (with publisher confirms) and consumed (same prefetch) through MassTransit over
 // RabbitMQ as the services configure it, through the raw RabbitMQ.Client 7 (the limit), and through MassTransit's
-// in-memory transport. Loopback broker only.
+// in-memory transport, in rounds of one run each (see Runs.MeasureInterleavedAsync). Loopback broker only.
 // Usage: dotnet run -c Release --project benchmarks/WildlifeWatch.Benchmarks.Bus -- [--count N] [--runs N] [--prefetch N] [--in-flight N] [--rabbitmq URI]
 var options = BusBenchOptions.Parse(args);
 Console.WriteLine($"Bus benchmark: {options.Count:N0} messages per run, prefetch {options.Prefetch}, {options.InFlight} publishes in flight, broker {options.Broker.Host}:{options.Broker.Port}.");
 
 var figures = new List<Figure>();
-var raw = (await Runs.MeasureAsync(1, options.Runs, run => RawClient.RunAsync(options.ForRun(run), run), "raw RabbitMQ.Client")).ToFigure("bus", "raw RabbitMQ.Client 7 over RabbitMQ", "msg/s");
-var massTransit = (await Runs.MeasureAsync(1, options.Runs, run => MassTransitBench.RunAsync(options.ForRun(run), run, inMemory: false, MassTransitBench.Defaults), "MassTransit over RabbitMQ")).ToFigure("bus", "MassTransit over RabbitMQ, default settings", "msg/s");
-var tuned = (await Runs.MeasureAsync(1, options.Runs, run => MassTransitBench.RunAsync(options.ForRun(run), run, inMemory: false, MassTransitBench.Tuned), "MassTransit over RabbitMQ, tuned")).ToFigure("bus", $"MassTransit over RabbitMQ, tuned ({string.Join(", ", MassTransitBench.Tuned.Select(kv => $"{kv.Key} {kv.Value}"))})", "msg/s");
-var inMemory = (await Runs.MeasureAsync(1, options.Runs, run => MassTransitBench.RunAsync(options.ForRun(run), run, inMemory: true, MassTransitBench.Defaults), "MassTransit in-memory")).ToFigure("bus", "MassTransit in-memory transport", "msg/s");
+var tunedName = $"MassTransit over RabbitMQ, tuned ({string.Join(", ", MassTransitBench.Tuned.Select(kv => $"{kv.Key} {kv.Value}"))})";
+var measured = await Runs.MeasureInterleavedAsync(1, options.Runs,
+[
+    ("raw RabbitMQ.Client", run => RawClient.RunAsync(options.ForRun(run), run)),
+    ("MassTransit over RabbitMQ", run => MassTransitBench.RunAsync(options.ForRun(run), run, inMemory: false, MassTransitBench.Defaults)),
+    ("MassTransit over RabbitMQ, tuned", run => MassTransitBench.RunAsync(options.ForRun(run), run, inMemory: false, MassTransitBench.Tuned)),
+    ("MassTransit in-memory", run => MassTransitBench.RunAsync(options.ForRun(run), run, inMemory: true, MassTransitBench.Defaults)),
+]);
+var raw = measured[0].ToFigure("bus", "raw RabbitMQ.Client 7 over RabbitMQ", "msg/s");
+var massTransit = measured[1].ToFigure("bus", "MassTransit over RabbitMQ, default settings", "msg/s");
+var tuned = measured[2].ToFigure("bus", tunedName, "msg/s");
+var inMemory = measured[3].ToFigure("bus", "MassTransit in-memory transport", "msg/s");
 figures.Add(tuned.Against("raw RabbitMQ.Client 7", raw) with { Target = ">= 0.5" });
 figures.Add(massTransit.Against("raw RabbitMQ.Client 7", raw));
 figures.Add(raw);
