@@ -51,6 +51,26 @@ public sealed partial class BrowserPageLoader
     // processing has by then issued the requests it leads to (images of a list it rendered, the next call).
     private const string NextFrameScript = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))";
 
+    // The next frame, as above, and how many resource-timing entries the page held for each address when it was asked
+    // (-1 for each when it cannot tell: a full buffer records no more, a page may have replaced the API). Counted before
+    // the frame, so the page has run a frame and a task with what it had received by then.
+    private const string HandoverFrameScript =
+        """
+        urls => {
+          let seen;
+          try {
+            const key = u => { try { return new URL(u).href; } catch { return String(u); } };
+            const entries = performance.getEntriesByType('resource');
+            const counts = new Map();
+            for (const e of entries) { const k = key(e.name); counts.set(k, (counts.get(k) || 0) + 1); }
+            seen = entries.length >= 250 ? urls.map(() => -1) : urls.map(u => counts.get(key(u)) || 0);
+          } catch {
+            seen = urls.map(() => -1);
+          }
+          return new Promise(r => requestAnimationFrame(() => setTimeout(() => r(seen), 0)));
+        }
+        """;
+
     // The body goes to the browser decoded, with its own length; and uncacheable, so that each page fetches, and its
     // WARC records, everything it shows instead of taking some of it from the browser's cache of an earlier page.
     private static readonly HashSet<string> UnforwardedResponseHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -279,9 +299,23 @@ public sealed partial class BrowserPageLoader
     private async Task<bool> NextFrameAsync(IPage page, Navigation state, Bound bound, CancellationToken ct)
     {
         var activity = state.Activity;
+        var asked = _options.ResponseHandoverMs > 0 ? state.NotHandedOver(_time, TimeSpan.FromMilliseconds(_options.ResponseHandoverMs)) : [];
         try
         {
-            await page.EvaluateAsync(NextFrameScript).WaitAsync(bound.Left, _time, ct);
+            if (asked.Count == 0)
+            {
+                await page.EvaluateAsync(NextFrameScript).WaitAsync(bound.Left, _time, ct);
+            }
+            else
+            {
+                var seen = await page.EvaluateAsync<JsonElement?>(HandoverFrameScript, asked).WaitAsync(bound.Left, _time, ct);
+                if (!state.HandedOver(asked, seen))
+                {
+                    // Rendered, but before the page had every response the proxy relayed: the frame proves nothing.
+                    System.Diagnostics.Activity.Current?.SetTag("wtw.handover-waited", true);
+                    return true;
+                }
+            }
         }
         catch (Exception e) when (e is TimeoutException or PlaywrightException)
         {
@@ -294,8 +328,8 @@ public sealed partial class BrowserPageLoader
 
     /// <summary>
     /// Starts taking the DOM and the screenshot while the quiet is waited for, once the page has rendered a frame
-    /// after load with no request open; null when a request is open (more is coming, so they would be thrown away) or
-    /// the page did not render in time.
+    /// after load with no request open and every relayed response in hand; null when a request is open (more is
+    /// coming, so they would be thrown away), a response has not reached the page, or the page did not render in time.
     /// </summary>
     private async Task<EarlyCapture?> BeginEarlyCaptureAsync(IPage page, Navigation state, Bound bound, CancellationToken ct)
     {
@@ -305,7 +339,7 @@ public sealed partial class BrowserPageLoader
         }
 
         var activity = state.Activity;
-        if (!state.IsQuietSince(activity))
+        if (!state.IsQuietSince(activity) || !state.FramedSinceLastActivity)
         {
             return null;
         }
@@ -541,6 +575,11 @@ public sealed partial class BrowserPageLoader
                 state.Warnings.Enqueue($"not in the WARC (over the {_options.WarcSubresourceBytes}-byte sub-resource budget): {kind} {Shorten(url.AbsoluteUri)}");
             }
 
+            if (!isDocument && !exchange.IsRedirect && state.IsFromPage(request))
+            {
+                state.Relayed(url, _time);
+            }
+
             return Relay(exchange);
         }
         catch (FetchException e)
@@ -730,6 +769,85 @@ public sealed partial class BrowserPageLoader
             }
 
             return false;
+        }
+
+        private readonly Lock _handover = new();
+        private readonly Dictionary<string, int> _relayed = new(StringComparer.Ordinal);
+        private readonly List<(string Url, long At)> _notHandedOver = [];
+
+        /// <summary>
+        /// Whether the top document asked for <paramref name="request"/>: its Referer is the document's address (or,
+        /// to another origin, the document's origin), so the document's resource timing will list it. Frames' and
+        /// workers' requests, and those sent without a Referer, are not followed.
+        /// </summary>
+        public bool IsFromPage(ProxiedRequest request)
+        {
+            if (Document?.Url is not { } document || !Uri.TryCreate(request.Header("referer"), UriKind.Absolute, out var referer))
+            {
+                return false;
+            }
+
+            static string Origin(Uri u) => u.GetLeftPart(UriPartial.Authority) + "/";
+            return referer.GetLeftPart(UriPartial.Query) == document.GetLeftPart(UriPartial.Query)
+                || (Origin(request.Url) != Origin(document) && referer.AbsoluteUri == Origin(document));
+        }
+
+        /// <summary>The proxy relayed a response to the page's request for <paramref name="url"/>.</summary>
+        public void Relayed(Uri url, TimeProvider time)
+        {
+            lock (_handover)
+            {
+                _relayed[url.AbsoluteUri] = _relayed.GetValueOrDefault(url.AbsoluteUri) + 1;
+                _notHandedOver.Add((url.AbsoluteUri, time.GetTimestamp()));
+            }
+        }
+
+        /// <summary>
+        /// The addresses of relayed responses the page has not yet shown it received, relayed less than
+        /// <paramref name="wait"/> ago; older ones are given up on (the page will never list them, or is too slow).
+        /// </summary>
+        public IReadOnlyList<string> NotHandedOver(TimeProvider time, TimeSpan wait)
+        {
+            lock (_handover)
+            {
+                _notHandedOver.RemoveAll(r => time.GetElapsedTime(r.At) >= wait);
+                return _notHandedOver.Select(r => r.Url).Distinct(StringComparer.Ordinal).ToList();
+            }
+        }
+
+        /// <summary>
+        /// Takes the page's count of timing entries for each of <paramref name="asked"/> (-1: cannot tell, taken as all
+        /// there); true when the page had every response asked about.
+        /// </summary>
+        public bool HandedOver(IReadOnlyList<string> asked, JsonElement? seen)
+        {
+            if (seen is not { ValueKind: JsonValueKind.Array } counts || counts.GetArrayLength() != asked.Count)
+            {
+                // Not an answer this script gives: the page replaced something it uses. Nothing to wait for, then.
+                lock (_handover)
+                {
+                    _notHandedOver.Clear();
+                }
+
+                return true;
+            }
+
+            lock (_handover)
+            {
+                for (var i = 0; i < asked.Count; i++)
+                {
+                    var count = counts[i].ValueKind == JsonValueKind.Number ? counts[i].GetDouble() : -1;
+                    // The page lists every response for the address it received; the newest ones are those still to come.
+                    var missing = count < 0 ? 0 : Math.Max(0, _relayed.GetValueOrDefault(asked[i]) - (int)Math.Min(count, int.MaxValue));
+                    var pending = _notHandedOver.Where(r => r.Url == asked[i]).ToList();
+                    foreach (var done in pending.Take(Math.Max(0, pending.Count - missing)))
+                    {
+                        _notHandedOver.Remove(done);
+                    }
+                }
+
+                return !_notHandedOver.Any(r => asked.Contains(r.Url, StringComparer.Ordinal));
+            }
         }
 
         public void ThrowIfFailed()

@@ -33,6 +33,15 @@ public sealed class FetcherOptions : IValidatableObject
     public int NetworkQuietMs { get; set; } = 200;
 
     /// <summary>
+    /// How long, from the fetcher relaying it, a response the page asked for may take to reach the page's script before
+    /// the page is captured without it. On a busy machine the browser can hand a response over well after the network
+    /// went quiet; the page's own resource timing says when it has it. Responses the page never reports (a full timing
+    /// buffer, a redirected request) wait this long at most. 0 trusts the quiet window alone.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int ResponseHandoverMs { get; set; } = 1_000;
+
+    /// <summary>
     /// The shortest quiet window a host's pages may wait once its full-window pages showed that its requests follow each
     /// other with short pauses (<see cref="SettleWindows"/>); equal to <see cref="NetworkQuietMs"/>, every page waits the full window.
     /// </summary>

@@ -97,6 +97,39 @@ public sealed class FixtureSite : IAsyncDisposable
             </script>
             </body></html>
             """));
+        app.MapGet("/js-listing-now", () => Html(
+            """
+            <!doctype html><html><head><title>Listing 17</title></head><body>
+            <h1 id="title">Loading...</h1>
+            <p id="desc"></p>
+            <script>
+              fetch('/api/listing/17').then(r => r.json()).then(d => {
+                document.getElementById('title').textContent = d.title;
+                document.getElementById('desc').textContent = d.parts.join(' ');
+              });
+            </script>
+            </body></html>
+            """));
+        // Forgets its resource timing once it has its listing: the fetcher can never see that the response arrived.
+        app.MapGet("/js-listing-forgetful", () => Html(
+            """
+            <!doctype html><html><head><title>Listing 17</title></head><body>
+            <p id="desc">Loading...</p>
+            <script>
+              fetch('/api/listing/17').then(r => r.json()).then(d => {
+                document.getElementById('desc').textContent = d.parts.join(' ');
+                performance.clearResourceTimings();
+              });
+            </script>
+            </body></html>
+            """));
+        // Its listing comes in a frame of the same site, whose requests the top document's timing never lists.
+        app.MapGet("/framed-listing", () => Html(
+            """
+            <!doctype html><html><head><title>Framed</title></head><body>
+            <h1>Framed listing</h1><iframe src="/js-listing-now" width="400" height="200"></iframe>
+            </body></html>
+            """));
         app.MapGet("/api/listing/17", () => Results.Json(new
         {
             title = "Listing 17",
