@@ -194,10 +194,23 @@ public sealed partial class BrowserPageLoader
                 var bound = new Bound(_time, TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs));
                 if (_early.ShouldTry(template))
                 {
-                    early = await BeginEarlyCaptureAsync(page, state, bound, ct);
+                    using var settling = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    var beginning = BeginEarlyCaptureWhenQuietAsync(page, state, quiet, bound, settling.Token);
+                    try
+                    {
+                        settled = await SettleAsync(page, state, quiet, bound, ct);
+                    }
+                    finally
+                    {
+                        // Once the quiet is confirmed (or waited for in vain) an early capture begun after it would be no earlier.
+                        await settling.CancelAsync();
+                        early = await beginning;
+                    }
                 }
-
-                settled = await SettleAsync(page, state, quiet, bound, ct);
+                else
+                {
+                    settled = await SettleAsync(page, state, quiet, bound, ct);
+                }
                 if (!settled)
                 {
                     _logger.LogDebug("Network not quiet after {Timeout} ms on {Url}; capturing anyway", _options.NetworkIdleTimeoutMs, url);
@@ -327,27 +340,50 @@ public sealed partial class BrowserPageLoader
     }
 
     /// <summary>
-    /// Starts taking the DOM and the screenshot while the quiet is waited for, once the page has rendered a frame
-    /// after load with no request open and every relayed response in hand; null when a request is open (more is
-    /// coming, so they would be thrown away), a response has not reached the page, or the page did not render in time.
+    /// Starts taking the DOM and the screenshot while the quiet is waited for, at the first moment after load that the
+    /// page has rendered a frame with no request open and every relayed response in hand; tried right after load and
+    /// again each time the page falls silent for a quarter of <paramref name="quiet"/>, since a script's images or data
+    /// are often still loading at load and the window that follows them is the time to hide the capture in. Null when
+    /// <paramref name="settling"/> ends first (the quiet was confirmed: the artifacts are then taken as usual) or the
+    /// page did not render in time.
     /// </summary>
-    private async Task<EarlyCapture?> BeginEarlyCaptureAsync(IPage page, Navigation state, Bound bound, CancellationToken ct)
+    private async Task<EarlyCapture?> BeginEarlyCaptureWhenQuietAsync(IPage page, Navigation state, TimeSpan quiet, Bound bound, CancellationToken settling)
     {
-        if (!await NextFrameAsync(page, state, bound, ct))
+        var lull = quiet / 4;
+        var waitForLull = false;
+        try
+        {
+            while (true)
+            {
+                // Not between two requests a script sends back to back: a capture begun there is discarded.
+                if (waitForLull && !await state.WaitQuietAsync(lull, bound.Left, _time, settling))
+                {
+                    return null;
+                }
+
+                if (!await NextFrameAsync(page, state, bound, settling))
+                {
+                    return null;
+                }
+
+                var activity = state.Activity;
+                if (state.IsQuietSince(activity) && state.FramedSinceLastActivity)
+                {
+                    var taking = TakeArtifactsAsync(page, compare: true);
+                    // Observed from the start: a capture that ends early (cancelled, failed) never awaits it.
+                    _ = taking.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    return new EarlyCapture(activity, taking);
+                }
+
+                // A request came during the frame: wait for the next lull. Still quiet, but a relayed response had not
+                // reached the page: the next frame may show it has.
+                waitForLull = !state.IsQuietSince(activity);
+            }
+        }
+        catch (OperationCanceledException) when (settling.IsCancellationRequested)
         {
             return null;
         }
-
-        var activity = state.Activity;
-        if (!state.IsQuietSince(activity) || !state.FramedSinceLastActivity)
-        {
-            return null;
-        }
-
-        var taking = TakeArtifactsAsync(page, compare: true);
-        // Observed from the start: a capture that ends early (cancelled, failed) never awaits it.
-        _ = taking.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        return new EarlyCapture(activity, taking);
     }
 
     /// <summary>

@@ -71,6 +71,24 @@ public sealed class EarlyCaptureTests : BrowserTestBase
     }
 
     [Test]
+    public async Task A_page_still_fetching_at_load_keeps_a_capture_begun_once_the_fetch_ended()
+    {
+        // Its script asks for the listing on load and the answer takes 150 ms: at load a request is open, so the
+        // capture can only be begun after it, within the 200 ms window that follows.
+        using var spans = new EarlyCaptureSpans();
+        var url = Site.Url("/js-listing-slow");
+
+        var page = await Loader(BaseOptions()).LoadAsync(url, null, null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(spans.For(url), Is.EqualTo(new[] { true }), "one early capture, begun after the fetch and kept");
+            Assert.That(page.VisibleText, Does.Contain(FixtureSite.ScriptRenderedPhrase));
+            Assert.That(page.Html, Does.Not.Contain("Loading..."));
+        });
+    }
+
+    [Test]
     public async Task A_template_whose_pages_keep_changing_stops_capturing_early()
     {
         using var spans = new EarlyCaptureSpans();

@@ -135,6 +135,26 @@ public sealed class FixtureSite : IAsyncDisposable
             title = "Listing 17",
             parts = ScriptRenderedPhrase.Split(' '),
         }));
+        // Asked for on load and answered 150 ms later: the page's first frame after load comes with the request open.
+        app.MapGet("/js-listing-slow", () => Html(
+            """
+            <!doctype html><html><head><title>Listing 17</title></head><body>
+            <h1 id="title">Loading...</h1>
+            <p id="desc"></p>
+            <script>
+              window.addEventListener('load', async () => {
+                const d = await (await fetch('/api/listing/slow')).json();
+                document.getElementById('title').textContent = d.title;
+                document.getElementById('desc').textContent = d.parts.join(' ');
+              });
+            </script>
+            </body></html>
+            """));
+        app.MapGet("/api/listing/slow", async (HttpContext context) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(150), context.RequestAborted);
+            return Results.Json(new { title = "Listing 17", parts = ScriptRenderedPhrase.Split(' ') });
+        });
 
         // Shows its listing only to a visitor who chose a region, as sites with a region gate do.
         app.MapGet("/region-gate/{id}", (HttpContext context, string id) => context.Request.Cookies["region"] == "eu"
