@@ -192,24 +192,19 @@ public sealed partial class BrowserPageLoader
                 // Quiet counts from load, not from a request that ended before it: scripts often start their work on load.
                 state.LoadFired(_time);
                 var bound = new Bound(_time, TimeSpan.FromMilliseconds(_options.NetworkIdleTimeoutMs));
-                if (_early.ShouldTry(template))
-                {
-                    using var settling = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    var beginning = BeginEarlyCaptureWhenQuietAsync(page, state, quiet, bound, settling.Token);
-                    try
-                    {
-                        settled = await SettleAsync(page, state, quiet, bound, ct);
-                    }
-                    finally
-                    {
-                        // Once the quiet is confirmed (or waited for in vain) an early capture begun after it would be no earlier.
-                        await settling.CancelAsync();
-                        early = await beginning;
-                    }
-                }
-                else
+                using var settling = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var beginning = _early.ShouldTry(template)
+                    ? BeginEarlyCaptureWhenQuietAsync(page, state, quiet, bound, settling.Token)
+                    : Task.FromResult<EarlyCapture?>(null);
+                try
                 {
                     settled = await SettleAsync(page, state, quiet, bound, ct);
+                }
+                finally
+                {
+                    // Once the quiet is confirmed (or waited for in vain) an early capture begun after it would be no earlier.
+                    await settling.CancelAsync();
+                    early = await beginning;
                 }
                 if (!settled)
                 {
