@@ -63,6 +63,9 @@ public sealed class FixtureSite : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    /// <summary>The listing the script-rendered pages fetch and write into their DOM.</summary>
+    private static IResult Listing17() => Results.Json(new { title = "Listing 17", parts = ScriptRenderedPhrase.Split(' ') });
+
     private void Map(WebApplication app)
     {
         app.Use(async (context, next) =>
@@ -130,11 +133,7 @@ public sealed class FixtureSite : IAsyncDisposable
             <h1>Framed listing</h1><iframe src="/js-listing-now" width="400" height="200"></iframe>
             </body></html>
             """));
-        app.MapGet("/api/listing/17", () => Results.Json(new
-        {
-            title = "Listing 17",
-            parts = ScriptRenderedPhrase.Split(' '),
-        }));
+        app.MapGet("/api/listing/17", Listing17);
         // Asked for on load and answered 150 ms later: the page's first frame after load comes with the request open.
         app.MapGet("/js-listing-slow", () => Html(
             """
@@ -153,7 +152,7 @@ public sealed class FixtureSite : IAsyncDisposable
         app.MapGet("/api/listing/slow", async (HttpContext context) =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(150), context.RequestAborted);
-            return Results.Json(new { title = "Listing 17", parts = ScriptRenderedPhrase.Split(' ') });
+            return Listing17();
         });
 
         // Shows its listing only to a visitor who chose a region, as sites with a region gate do.
